@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+/** The one typed configuration object, read from the environment (and CLI flags) and validated once. */
+const ConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+  dataDir: z.string().default('./data'),
+  databaseUrl: z.string().url().optional(),
+  /** Largest accepted upload or source file, in bytes (default 2 GiB). */
+  maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** Widest table accepted. */
+  maxColumns: z.coerce.number().int().positive().default(1000),
+  /** Memory DuckDB may use before spilling to disk. */
+  duckdbMemoryLimit: z.string().default('1GB'),
+  duckdbThreads: z.coerce.number().int().positive().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Base URL under which the portal is reachable (used in links of the API and catalog). */
+  publicUrl: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+
+/** Reads the configuration from an environment (process.env by default) plus overrides. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const raw = {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.DATAVILLE_DATA_DIR,
+    databaseUrl: env.DATABASE_URL || undefined,
+    maxUploadBytes: env.DATAVILLE_MAX_UPLOAD_BYTES,
+    maxColumns: env.DATAVILLE_MAX_COLUMNS,
+    duckdbMemoryLimit: env.DATAVILLE_DUCKDB_MEMORY,
+    duckdbThreads: env.DATAVILLE_DUCKDB_THREADS,
+    logLevel: env.LOG_LEVEL,
+    publicUrl: env.DATAVILLE_PUBLIC_URL,
+    ...overrides,
+  };
+  for (const k of Object.keys(raw) as (keyof typeof raw)[]) if (raw[k] === undefined || raw[k] === '') delete raw[k];
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${envNameOf(String(i.path[0]))}: ${i.message}`).join('; ');
+    throw new AppError('validation_failed', `The configuration is invalid (${where}). Fix the environment variable and start again.`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+}
+
+function envNameOf(key: string): string {
+  const names: Record<string, string> = {
+    port: 'PORT', host: 'HOST', dataDir: 'DATAVILLE_DATA_DIR', databaseUrl: 'DATABASE_URL',
+    maxUploadBytes: 'DATAVILLE_MAX_UPLOAD_BYTES', maxColumns: 'DATAVILLE_MAX_COLUMNS',
+    duckdbMemoryLimit: 'DATAVILLE_DUCKDB_MEMORY', duckdbThreads: 'DATAVILLE_DUCKDB_THREADS', logLevel: 'LOG_LEVEL',
+    publicUrl: 'DATAVILLE_PUBLIC_URL',
+  };
+  return names[key] ?? key;
+}
