@@ -1,0 +1,67 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, type Config } from '../config.ts';
+import { AppError, exitCodeFor } from '../errors.ts';
+import { serveCommand } from './serve.ts';
+import { publishCommand } from './publish.ts';
+import { auditCommand } from './audit.ts';
+import { exportCommand } from './export.ts';
+import { userCommand, tokenCommand } from './users.ts';
+
+const USAGE = `dataville — open data for Belgian communes
+
+Usage:
+  dataville serve [--port N] [--demo]            start the portal (http://localhost:8080)
+  dataville publish FILE --org NIS --title TEXT  publish a file as a new dataset
+            [--dataset ID] [--description TEXT] [--keywords a,b] [--status published|internal|planned]
+  dataville audit FILE [--json]                  audit a file; stores nothing
+  dataville export DATASET [--format csv|json|parquet|xlsx] [--version N]   write a download to stdout
+  dataville user add --email E --name N [--password P] [--org NIS --role admin|editor|dpo|viewer] [--superadmin]
+  dataville token add --user EMAIL [--name NAME] create an API token
+
+Environment: PORT (8080), DATAVILLE_DATA_DIR (./data), DATABASE_URL (unset: SQLite in the data folder),
+DATAVILLE_MAX_UPLOAD_BYTES, DATAVILLE_MAX_COLUMNS, LOG_LEVEL.`;
+
+export type CommandFn = (config: Config, args: string[]) => Promise<number | void>;
+
+const commands: Record<string, CommandFn> = {
+  serve: serveCommand,
+  publish: publishCommand,
+  audit: auditCommand,
+  export: exportCommand,
+  user: userCommand,
+  token: tokenCommand,
+};
+
+/** Runs the CLI; exits with 0 on success, 2 for bad input, 3 for access, 1 otherwise. */
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    process.exitCode = name ? 0 : 2;
+    return;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    const config = loadConfig(process.env);
+    const code = await command(config, rest);
+    process.exitCode = code ?? 0;
+  } catch (err) {
+    const message = err instanceof AppError ? `${err.message} [${err.code}]` : (err as Error).stack ?? String(err);
+    process.stderr.write(`Error: ${message}\n`);
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+/** parseArgs with a clear error for unknown flags. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true } as const);
+  } catch (e) {
+    throw new AppError('bad_request', `${(e as Error).message}\nUsage: ${usage}`);
+  }
+}

@@ -1,0 +1,64 @@
+import type { FastifyRequest } from 'fastify';
+import type { Action } from '../../actions/registry.ts';
+import * as A from '../../actions/index.ts';
+
+/**
+ * The JSON API as a table: each route names its action and how the input is taken from the
+ * request. Nothing else happens here; the OpenAPI document is generated from this table.
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  action: Action<any, any>;
+  tag: string;
+  /** Builds the action input from the request (params, query, body; upload fields when upload). */
+  input: (req: FastifyRequest, upload?: { path: string; name: string; fields: Record<string, string> }) => unknown;
+  /** The request carries a file (multipart or raw body). */
+  upload?: boolean;
+  /** The action returns { path, mediaType, filename } to be sent as a file. */
+  file?: boolean;
+  successStatus?: number;
+}
+
+const P = (req: FastifyRequest) => (req.params ?? {}) as Record<string, string>;
+const Q = (req: FastifyRequest) => (req.query ?? {}) as Record<string, unknown>;
+const B = (req: FastifyRequest) => (req.body && typeof req.body === 'object' && !('pipe' in (req.body as object)) ? (req.body as Record<string, unknown>) : {});
+
+/** Upload form fields are strings; a field holding JSON (keywords, title in several languages) is parsed. */
+function formFields(fields: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const t = v.trim();
+    out[k] = (t.startsWith('{') || t.startsWith('[')) ? safeJson(t) ?? v : v;
+  }
+  return out;
+}
+function safeJson(s: string): unknown {
+  try { return JSON.parse(s); } catch { return undefined; }
+}
+
+export const apiRoutes: ApiRoute[] = [
+  { method: 'GET', url: '/api/organizations', tag: 'organizations', action: A.listOrganizations, input: (r) => Q(r) },
+  { method: 'GET', url: '/api/organizations/:organization', tag: 'organizations', action: A.showOrganization, input: (r) => P(r) },
+  { method: 'GET', url: '/api/datasets', tag: 'datasets', action: A.searchDatasetsAction, input: (r) => Q(r) },
+  { method: 'POST', url: '/api/datasets', tag: 'datasets', action: A.createDataset, input: (r) => B(r), successStatus: 201 },
+  { method: 'GET', url: '/api/datasets/:dataset', tag: 'datasets', action: A.showDataset, input: (r) => P(r) },
+  { method: 'PATCH', url: '/api/datasets/:dataset', tag: 'datasets', action: A.updateDataset, input: (r) => ({ ...B(r), ...P(r) }) },
+  {
+    method: 'POST', url: '/api/publish', tag: 'datasets', action: A.publishFile, upload: true, successStatus: 201,
+    input: (_r, up) => ({ ...formFields(up!.fields), file: { path: up!.path, name: up!.name } }),
+  },
+  {
+    method: 'POST', url: '/api/datasets/:dataset/versions', tag: 'versions', action: A.addVersion, upload: true, successStatus: 201,
+    input: (r, up) => ({ ...formFields(up!.fields), ...P(r), file: { path: up!.path, name: up!.name } }),
+  },
+  { method: 'GET', url: '/api/datasets/:dataset/audit', tag: 'versions', action: A.showAudit, input: (r) => ({ ...Q(r), ...P(r) }) },
+  { method: 'GET', url: '/api/datasets/:dataset/download.:format', tag: 'versions', action: A.exportVersion, file: true, input: (r) => ({ ...Q(r), ...P(r) }) },
+  { method: 'GET', url: '/api/resources/:resource/versions', tag: 'versions', action: A.listVersionsAction, input: (r) => P(r) },
+  { method: 'GET', url: '/api/resources/:resource_id/rows', tag: 'rows', action: A.queryRows, input: (r) => ({ ...Q(r), ...P(r) }) },
+  { method: 'POST', url: '/api/resources/:resource_id/rows', tag: 'rows', action: A.queryRows, input: (r) => ({ ...B(r), ...P(r) }) },
+  {
+    method: 'POST', url: '/api/audit', tag: 'audit', action: A.auditFile, upload: true,
+    input: (_r, up) => ({ file: { path: up!.path, name: up!.name } }),
+  },
+];

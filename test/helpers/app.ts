@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.ts';
+import { openApp, type App } from '../../src/app.ts';
+import { callAction } from '../../src/actions/registry.ts';
+import { publishFile } from '../../src/actions/versions.ts';
+import { buildServer } from '../../src/http/server.ts';
+import { tempDir } from './paths.ts';
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+}
+
+/** The metadata stores to run store and action tests on: SQLite always, PostgreSQL when DATABASE_URL is set. */
+export function backends(): Backend[] {
+  const list: Backend[] = [{ name: 'sqlite' }];
+  if (process.env.DATABASE_URL) list.push({ name: 'postgres', databaseUrl: process.env.DATABASE_URL });
+  return list;
+}
+
+/** Opens an app on a fresh data folder (and, on PostgreSQL, a fresh schema dropped at close). */
+export async function openTestApp(backend: Backend = { name: 'sqlite' }): Promise<App & { dataDir: string }> {
+  const dataDir = tempDir('dataville-app-');
+  const config = loadConfig({}, { dataDir, databaseUrl: backend.databaseUrl, logLevel: 'silent', duckdbMemoryLimit: '512MB' });
+  const pgSchema = backend.databaseUrl ? `t_${crypto.randomBytes(6).toString('hex')}` : undefined;
+  const app = await openApp(config, { pgSchema });
+  const close = app.close;
+  return Object.assign(app, {
+    dataDir,
+    async close() {
+      if (pgSchema) {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: backend.databaseUrl });
+        await close();
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
+        await client.end();
+      } else {
+        await close();
+      }
+    },
+  });
+}
+
+/** An app with its HTTP server built (not listening: use server.inject). */
+export async function startTestApp(backend?: Backend): Promise<{ app: App; server: FastifyInstance; close(): Promise<void> }> {
+  const app = await openTestApp(backend);
+  const server = await buildServer(app);
+  return { app, server, async close() { await server.close(); await app.close(); } };
+}
+
+export const SAMPLE_CSV = [
+  'Budget communal 2024;;;',
+  '',
+  'Article;Libellé;Montant;Date',
+  '104/123-01;Frais de bureau;1.234,56;03/02/2024',
+  '421/140-02;Entretien voirie (été);12.500,00;15/03/2024',
+  '722/724-60;École: rénovation;250.000,00;01/06/2024',
+  'Source: Service des finances;;;',
+].join('\r\n') + '\r\n';
+
+/** Publishes a small CSV (Windows-1252 by default, like office exports) as the operator. */
+export async function publishSample(app: App, opts: { csv?: string; title?: string; nis?: string; encoding?: 'windows-1252' | 'utf-8'; status?: 'published' | 'internal' | 'planned' } = {}): Promise<{ datasetId: string; resourceId: string }> {
+  const dir = tempDir('dataville-src-');
+  const file = path.join(dir, 'budget.csv');
+  const text = opts.csv ?? SAMPLE_CSV;
+  const iconv = (await import('iconv-lite')).default;
+  fs.writeFileSync(file, (opts.encoding ?? 'windows-1252') === 'utf-8' ? Buffer.from(text) : iconv.encode(text, 'windows-1252'));
+  const out = await callAction(publishFile, app.ctx({ kind: 'system' }), {
+    organization: opts.nis ?? '92094', title: opts.title ?? 'Budget communal 2024', file: { path: file, name: 'budget.csv' },
+    ...(opts.status ? { status: opts.status } : {}),
+  });
+  return { datasetId: out.dataset.id, resourceId: out.dataset.resources[0].id };
+}
