@@ -53,7 +53,7 @@ export async function openMetaDb(opts: MetaDbOptions): Promise<{ db: MetaDb; dia
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(dialect === 'postgres' && opts.pgSchema ? { migrationTableSchema: opts.pgSchema } : {}) });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new AppError('internal', `The metadata store could not be migrated: ${(error as Error).message}`);
   return { db, dialect };

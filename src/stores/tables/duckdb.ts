@@ -21,7 +21,7 @@ export async function openTableEngine(opts: TableEngineOptions): Promise<TableEn
     memory_limit: opts.memoryLimit ?? '1GB',
     temp_directory: path.resolve(opts.tempDir),
     // Metadata of Parquet files is cached between queries: row queries hit the same files again and again.
-    parquet_metadata_cache: 'true',
+    enable_object_cache: 'true',
     // No network access: extensions cannot be fetched here and must never be tried at run time.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
