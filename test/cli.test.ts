@@ -42,7 +42,7 @@ describe('CLI', () => {
     const report = JSON.parse(r.stdout);
     for (const k of ['encoding', 'dialect', 'schema', 'rowCount', 'errors', 'score', 'deductions']) assert.ok(k in report, k);
     assert.equal(report.rowCount, 2);
-    assert.equal(report.encoding.encoding, 'windows-1252');
+    assert.match(report.encoding.encoding, /windows-1252|iso-8859-1/);
     assert.deepEqual(report.schema.fields.map((f: { name: string; type: string }) => [f.name, f.type]), [['Article', 'string'], ['Montant', 'number'], ['Date', 'date']]);
     assert.deepEqual(fs.readdirSync(dataDir).sort(), before);
     const human = run(['audit', path.join(SAMPLES_DIR, 'statbel-refnis-2019.csv')], dataDir);

@@ -10,13 +10,14 @@ import { exportTable } from '../publish/exports.ts';
 export const queryRows = defineAction({
   name: 'rows.search',
   summary: 'Query the rows of a resource with the parameters and semantics of CKAN\'s datastore_search.',
-  input: z.object({ resource_id: z.string().min(1), version: z.coerce.number().int().positive().optional() }).and(DatastoreSearchInput),
+  input: DatastoreSearchInput.extend({ resource_id: z.string().min(1, 'give resource_id'), version: z.coerce.number().int().positive().optional() }),
   async run(ctx, input, authz) {
     const { resource } = await readableResource(ctx, authz, input.resource_id);
     const v = await getVersion(ctx.stores, resource, input.version);
     const p = versionPaths(ctx.stores, v);
+    const { version: _version, ...params } = input;
     const result = await ctx.stores.tables.withConnection((conn) =>
-      datastoreSearch(conn, { parquetPath: p.parquet, searchIndexPath: fs.existsSync(p.searchIndex) ? p.searchIndex : undefined, schema: versionSchema(v) }, input));
+      datastoreSearch(conn, { parquetPath: p.parquet, searchIndexPath: fs.existsSync(p.searchIndex) ? p.searchIndex : undefined, schema: versionSchema(v) }, params));
     return { resource_id: resource.id, version: v.number, ...result };
   },
 });

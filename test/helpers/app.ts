@@ -11,8 +11,8 @@ export { backends, openTestApp, type Backend } from './backends.ts';
 import { openTestApp, type Backend } from './backends.ts';
 
 /** An app with its HTTP server built (not listening: use server.inject). */
-export async function startTestApp(backend?: Backend): Promise<{ app: App; server: FastifyInstance; close(): Promise<void> }> {
-  const app = await openTestApp(backend);
+export async function startTestApp(backend?: Backend, overrides: Record<string, unknown> = {}): Promise<{ app: App; server: FastifyInstance; close(): Promise<void> }> {
+  const app = await openTestApp(backend, overrides);
   const server = await buildServer(app);
   return { app, server, async close() { await server.close(); await app.close(); } };
 }

@@ -16,9 +16,9 @@ export function backends(): Backend[] {
 }
 
 /** Opens an app on a fresh data folder (and, on PostgreSQL, a fresh schema dropped at close). */
-export async function openTestApp(backend: Backend = { name: 'sqlite' }): Promise<App & { dataDir: string }> {
+export async function openTestApp(backend: Backend = { name: 'sqlite' }, overrides: Record<string, unknown> = {}): Promise<App & { dataDir: string }> {
   const dataDir = tempDir('dataville-app-');
-  const config = loadConfig({}, { dataDir, databaseUrl: backend.databaseUrl, logLevel: 'silent', duckdbMemoryLimit: '512MB' });
+  const config = loadConfig({}, { dataDir, databaseUrl: backend.databaseUrl, logLevel: 'silent', duckdbMemoryLimit: '512MB', ...overrides });
   const pgSchema = backend.databaseUrl ? `t_${crypto.randomBytes(6).toString('hex')}` : undefined;
   const app = await openApp(config, { pgSchema });
   const close = app.close;
