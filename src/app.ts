@@ -5,6 +5,7 @@ import { silentLogger, type Actor, type Ctx, type Logger, type Stores } from './
 import { openFsBlobStore } from './stores/blobs/fs.ts';
 import { openMetaDb } from './stores/meta/db.ts';
 import { openTableEngine } from './stores/tables/duckdb.ts';
+import { settleServingBuilds } from './query/serving.ts';
 
 /** The running application: its stores, and a way to make a context per call. */
 export interface App {
@@ -28,6 +29,7 @@ export async function openApp(config: Config, opts: { log?: Logger; pgSchema?: s
     stores,
     ctx: (actor, extra = {}) => ({ actor, stores, config, now: () => new Date(), log, requestId: extra.requestId ?? crypto.randomUUID(), progress: extra.progress }),
     async close() {
+      await settleServingBuilds();
       await db.destroy();
       await tables.close();
     },

@@ -1,7 +1,7 @@
 /** Everything Dataville can do: the list of actions. Adapters (HTTP, pages, CLI) call these and nothing else. */
 export { listOrganizations, showOrganization } from './organizations.ts';
 export { searchDatasetsAction, showDataset, createDataset, updateDataset } from './datasets.ts';
-export { publishFile, addVersion, listVersionsAction, showAudit } from './versions.ts';
+export { publishFile, addVersion, listVersionsAction, showAudit, prepareVersion } from './versions.ts';
 export { queryRows, exportVersion } from './rows.ts';
 export { auditFile } from './audit.ts';
 export { addUser, grantRoleAction, createToken } from './users.ts';

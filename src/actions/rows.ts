@@ -6,6 +6,8 @@ import { readableDataset, readableResource, resourceOf } from './common.ts';
 import { getVersion, versionPaths, versionSchema } from '../catalog/versions.ts';
 import { DatastoreSearchInput, datastoreSearch } from '../query/datastore.ts';
 import { exportTable } from '../publish/exports.ts';
+import { attachNativeTable } from '../query/native.ts';
+import { startServingFiles } from '../query/serving.ts';
 
 export const queryRows = defineAction({
   name: 'rows.search',
@@ -16,8 +18,12 @@ export const queryRows = defineAction({
     const v = await getVersion(ctx.stores, resource, input.version);
     const p = versionPaths(ctx.stores, v);
     const { version: _version, ...params } = input;
-    const result = await ctx.stores.tables.withConnection((conn) =>
-      datastoreSearch(conn, { parquetPath: p.parquet, searchIndexPath: fs.existsSync(p.searchIndex) ? p.searchIndex : undefined, schema: versionSchema(v) }, params));
+    const result = await ctx.stores.tables.withConnection(async (conn) => {
+      // Versions published before native copies existed are read from Parquet (same answers, slower).
+      const tableSql = fs.existsSync(p.native) ? await attachNativeTable(conn, p.native) : undefined;
+      if (!tableSql || !fs.existsSync(p.searchIndex)) startServingFiles(ctx.stores, v, (e) => ctx.log.error('building the row-query files failed', { version: v.id, error: e.message }));
+      return datastoreSearch(conn, { parquetPath: p.parquet, tableSql, searchIndexPath: fs.existsSync(p.searchIndex) ? p.searchIndex : undefined, schema: versionSchema(v) }, params);
+    });
     return { resource_id: resource.id, version: v.number, ...result };
   },
 });

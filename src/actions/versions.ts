@@ -9,6 +9,7 @@ import { datasetView, resourcesOf } from '../catalog/datasets.ts';
 import { getOrganization } from '../catalog/organizations.ts';
 import { commitVersion, getVersion, listVersions, readAudit, versionView } from '../catalog/versions.ts';
 import { formatOf, stageVersion } from '../ingest/pipeline.ts';
+import { ensureServingFiles, startServingFiles } from '../query/serving.ts';
 import type { ResourceTable } from '../stores/meta/schema.ts';
 
 /**
@@ -38,6 +39,7 @@ export const publishFile = defineAction({
     const resource = newResourceRow(ctx, dataset.id, input.file.name, format);
     const version = await commitVersion(ctx.stores, staged, { newDataset: dataset, newResource: resource, datasetId: dataset.id, resourceId: resource.id, createdBy: actorId(ctx), now: ctx.now() });
     ctx.log.info('dataset published', { dataset: dataset.id, rows: version.row_count, score: version.score });
+    startServingFiles(ctx.stores, version, (e) => ctx.log.error('building the row-query files failed', { version: version.id, error: e.message }));
     const fresh = await ctx.stores.meta.selectFrom('datasets').selectAll().where('id', '=', dataset.id).executeTakeFirstOrThrow();
     return { dataset: datasetView(fresh, org, await resourcesOf(ctx.stores.meta, [dataset.id])), version: versionView(version), audit: staged.audit };
   },
@@ -57,6 +59,7 @@ export const addVersion = defineAction({
     resource = resource ?? newResource!;
     const staged = await stageVersion(ctx.stores.tables, ctx.stores.blobs, input.file.path, input.file.name, { maxColumns: ctx.config.maxColumns, progress: ctx.progress });
     const version = await commitVersion(ctx.stores, staged, { newResource, datasetId: d.id, resourceId: resource.id, createdBy: actorId(ctx), now: ctx.now() });
+    startServingFiles(ctx.stores, version, (e) => ctx.log.error('building the row-query files failed', { version: version.id, error: e.message }));
     return { datasetId: d.id, resourceId: resource.id, version: versionView(version), audit: staged.audit };
   },
 });
@@ -83,3 +86,17 @@ export const showAudit = defineAction({
   },
 });
 
+
+export const prepareVersion = defineAction({
+  name: 'version.prepare',
+  summary: 'Build (or wait for) the files that make row queries fast: the full-text index and the native table copy.',
+  input: z.object({ dataset: z.string().min(1), resource: z.string().optional(), version: z.coerce.number().int().positive().optional() }),
+  async run(ctx, input, authz) {
+    const d = await readableDataset(ctx, authz, input.dataset);
+    const resource = await resourceOf(ctx, d, input.resource);
+    const v = await getVersion(ctx.stores, resource, input.version);
+    const started = Date.now();
+    await ensureServingFiles(ctx.stores, v);
+    return { datasetId: d.id, resourceId: resource.id, version: v.number, ms: Date.now() - started };
+  },
+});

@@ -12,6 +12,7 @@ export const VERSION_FILES = {
   audit: 'audit.json',
   parquet: 'data.parquet',
   searchIndex: 'search.parquet',
+  native: 'table.duckdb',
   exports: 'exports',
   originalPrefix: 'original',
 } as const;
@@ -97,6 +98,7 @@ export function versionPaths(stores: Stores, v: VersionTable) {
     dir: stores.blobs.resolve(v.storage_key),
     parquet: stores.blobs.resolve(v.storage_key, VERSION_FILES.parquet),
     searchIndex: stores.blobs.resolve(v.storage_key, VERSION_FILES.searchIndex),
+    native: stores.blobs.resolve(v.storage_key, VERSION_FILES.native),
     audit: stores.blobs.resolve(v.storage_key, VERSION_FILES.audit),
     exportsDir: stores.blobs.resolve(v.storage_key, VERSION_FILES.exports),
   };

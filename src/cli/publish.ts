@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { openApp } from '../app.ts';
 import { callAction } from '../actions/registry.ts';
-import { addVersion, publishFile } from '../actions/versions.ts';
+import { addVersion, prepareVersion, publishFile } from '../actions/versions.ts';
 import { AppError } from '../errors.ts';
 import { parseFlags } from './main.ts';
 import { terminalProgress } from './progress.ts';
@@ -27,6 +27,8 @@ export async function publishCommand(config: Config, args: string[]) {
     const source = { path: path.resolve(file), name: path.basename(file) };
     if (values.dataset) {
       const out = await callAction(addVersion, ctx, { dataset: values.dataset, file: source });
+      bar.progress?.('index', 3, 3);
+      await callAction(prepareVersion, ctx, { dataset: out.datasetId, resource: out.resourceId, version: out.version.number });
       bar.stop();
       process.stdout.write(`Version ${out.version.number}: ${out.version.rowCount} rows, ${out.version.columnCount} columns, quality ${out.version.score}/100\n`);
       process.stdout.write(`Published a new version of dataset ${out.datasetId}\n`);
@@ -35,6 +37,9 @@ export async function publishCommand(config: Config, args: string[]) {
         organization: values.org!, title: values.title!, description: values.description, keywords: values.keywords,
         status: values.status as 'published' | undefined, licence: values.licence, file: source,
       });
+      // The row-query files are built before the command returns, so the dataset is fully served.
+      bar.progress?.('index', 3, 3);
+      await callAction(prepareVersion, ctx, { dataset: out.dataset.id, version: out.version.number });
       bar.stop();
       for (const d of out.audit.deductions) process.stdout.write(`  -${d.points} ${d.reason}\n`);
       process.stdout.write(`${out.version.rowCount} rows, ${out.version.columnCount} columns, quality ${out.version.score}/100, encoding ${out.audit.encoding.encoding}\n`);

@@ -10,7 +10,6 @@ import type { TableEngine } from '../stores/tables/duckdb.ts';
 import { VERSION_FILES, type StagedVersion } from '../catalog/versions.ts';
 import { auditTable } from '../quality/audit.ts';
 import type { AuditReport } from '../quality/types.ts';
-import { buildSearchIndex } from '../query/search-index.ts';
 import { prepareCsv } from './csv/prepare.ts';
 import { loadCsvTable } from './csv/load.ts';
 import type { LoadedTable, PreparedCsv } from './types.ts';
@@ -39,19 +38,18 @@ export async function analyseCsv(engine: TableEngine, sourcePath: string, workDi
   const tmp = path.join(workDir, '.work');
   await fs.promises.mkdir(tmp, { recursive: true });
   try {
-    progress('sniff', 0, 4);
+    progress('sniff', 0, 3);
     const prepared = await prepareCsv(sourcePath, tmp, { maxColumns: opts.maxColumns });
     const parquetPath = path.join(workDir, VERSION_FILES.parquet);
     return await engine.withConnection(async (conn) => {
-      progress('load', 1, 4);
+      progress('load', 1, 3);
       const loaded = await loadCsvTable(conn, prepared, parquetPath);
-      progress('audit', 2, 4);
+      progress('audit', 2, 3);
       const audit = await auditTable(conn, {
         parquetPath, schema: loaded.schema, rowCount: loaded.rowCount, loadErrors: loaded.errors,
         loadErrorSummary: loaded.errorSummary, skipped: prepared.skipped, encoding: prepared.encoding,
         dialect: prepared.dialect, format: 'csv',
       });
-      progress('index', 3, 4);
       return { prepared, loaded, audit, parquetPath };
     });
   } finally {
@@ -59,17 +57,16 @@ export async function analyseCsv(engine: TableEngine, sourcePath: string, workDi
   }
 }
 
-/** Ingests a file into a new staging folder: original bytes, Parquet, search index, audit. */
+/** Ingests a file into a new staging folder: original bytes, Parquet, audit. */
 export async function stageVersion(engine: TableEngine, blobs: BlobStore, sourcePath: string, sourceName: string, opts: IngestOptions): Promise<StagedVersion> {
   const format = formatOf(sourceName);
   const stagingDir = await blobs.stage();
   try {
     const original = path.join(stagingDir, `${VERSION_FILES.originalPrefix}${path.extname(sourceName).toLowerCase() || '.csv'}`);
     const { bytes, sha256 } = await copyWithHash(sourcePath, original);
-    const { audit, loaded, parquetPath } = await analyseCsv(engine, original, stagingDir, opts);
-    await engine.withConnection((conn) => buildSearchIndex(conn, parquetPath, loaded.schema, path.join(stagingDir, VERSION_FILES.searchIndex)));
+    const { audit } = await analyseCsv(engine, original, stagingDir, opts);
     await fs.promises.writeFile(path.join(stagingDir, VERSION_FILES.audit), JSON.stringify(audit, null, 1));
-    opts.progress?.('done', 4, 4);
+    opts.progress?.('done', 3, 3);
     return { stagingDir, sourceName, sourceBytes: bytes, sha256, format, audit };
   } catch (e) {
     await fs.promises.rm(stagingDir, { recursive: true, force: true });

@@ -102,6 +102,8 @@ export function parseDatastoreSearchInput(raw: unknown): DatastoreSearchParams {
 
 export interface DatastoreSource {
   parquetPath: string;
+  /** A faster relation holding the same rows (the version's native copy, attached); Parquet otherwise. */
+  tableSql?: string;
   /** The inverted index written by buildSearchIndex; without it `q` scans every row (correct but slow). */
   searchIndexPath?: string;
   schema: TableSchema;
@@ -364,7 +366,7 @@ function filterSql(column: Column, value: FilterValue | FilterValue[], params: S
 }
 
 function tableSql(plan: QueryPlan): string {
-  return `read_parquet(${sqlString(plan.source.parquetPath)})`;
+  return plan.source.tableSql ?? `read_parquet(${sqlString(plan.source.parquetPath)})`;
 }
 
 function whereSql(plan: QueryPlan, params: SqlParams): string {
