@@ -13,7 +13,7 @@ const ConfigSchema = z.object({
   /** Widest table accepted. */
   maxColumns: z.coerce.number().int().positive().default(1000),
   /** Memory DuckDB may use before spilling to disk. */
-  duckdbMemoryLimit: z.string().default('1GB'),
+  duckdbMemoryLimit: z.string().default('512MB'),
   duckdbThreads: z.coerce.number().int().positive().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Base URL under which the portal is reachable (used in links of the API and catalog). */
