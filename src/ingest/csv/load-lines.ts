@@ -1,8 +1,11 @@
 /**
- * Empty lines in a CSV body. DuckDB's CSV reader skips them without a trace, yet each one is a
- * record of the source: record numbers after it shift by one, and it is a blank row to report. A
- * quick byte search rules them out in almost every file; only files where one may exist get the
- * quote-aware scan (an empty line inside a quoted cell is text, not a record).
+ * Byte-level looks at a CSV body, for what DuckDB's reader does not tell.
+ *
+ * Empty lines: the reader skips them without a trace, yet each one is a record of the source:
+ * record numbers after it shift by one, and it is a blank row to report. A quick byte search rules
+ * them out in almost every file; only files where one may exist get the quote-aware scan (an empty
+ * line inside a quoted cell is text, not a record). Also: mixed line endings, which the strict
+ * reader refuses, and whether the file ends where the last row read ends.
  */
 import fs from 'node:fs';
 import type { CsvDialect } from '../types.ts';
@@ -99,4 +102,48 @@ export async function scanEmptyLines(file: string, dialect: CsvDialect): Promise
   }
   if (!lineEmpty || inQuotes) records++;
   return { records, before };
+}
+
+/** True when some lines end with CRLF and others with a bare LF: DuckDB's strict reader refuses that. */
+export async function hasMixedLineEndings(file: string): Promise<boolean> {
+  let crlf = false;
+  let lf = false;
+  let previous = 0;
+  for await (const buf of chunks(file)) {
+    for (let at = buf.indexOf(LF); at >= 0; at = buf.indexOf(LF, at + 1)) {
+      const before = at > 0 ? buf[at - 1] : previous;
+      if (before === CR) crlf = true;
+      else lf = true;
+      if (crlf && lf) return true;
+    }
+    previous = buf[buf.length - 1];
+  }
+  return false;
+}
+
+/**
+ * True when the file ends with the given last cell, as text or quoted. DuckDB's serial reader
+ * drops a last record whose quote never closes without an error; then the file ends elsewhere.
+ */
+export async function endsWithCell(file: string, cell: string, quote: string): Promise<boolean> {
+  const { size } = await fs.promises.stat(file);
+  const length = Math.min(size, Buffer.byteLength(cell) + 4096);
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    await fh.read(buf, 0, length, size - length);
+    const end = buf.toString('utf8').replace(/[\r\n]+$/, '');
+    // A quoted last cell ends with the quote, however its inner quotes were escaped.
+    return end.endsWith(cell) || (quote !== '' && end.endsWith(quote));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** True when the file holds anything but white space. */
+export async function hasText(file: string): Promise<boolean> {
+  for await (const buf of chunks(file)) {
+    for (const b of buf) if (b !== 0x20 && b !== 0x09 && b !== LF && b !== CR) return true;
+  }
+  return false;
 }
