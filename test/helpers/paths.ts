@@ -11,9 +11,14 @@ export const SHARED_DIR = process.env.DATAVILLE_SHARED_DIR ?? path.resolve(REPO_
 export const SAMPLES_DIR = path.join(SHARED_DIR, 'data/samples');
 export const REFERENCE_DIR = path.join(SHARED_DIR, 'data/reference');
 
+const made: string[] = [];
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh temporary folder, removed when the process exits. */
 export function tempDir(prefix = 'dataville-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  made.push(dir);
   return dir;
 }
