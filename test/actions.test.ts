@@ -129,6 +129,23 @@ for (const backend of backends()) {
       assert.equal(searchMember.total, 1);
     });
 
+    test('inventory: a planned dataset is created without data, published only once it has data', async () => {
+      const created = await callAction(A.createDataset, app.ctx(sys), { organization: '92094', title: { fr: 'Registre des arbres', nl: 'Bomenregister' }, keywords: 'arbres, patrimoine' });
+      assert.equal(created.status, 'planned');
+      assert.deepEqual(created.keywords, ['arbres', 'patrimoine']);
+      await assert.rejects(callAction(A.showDataset, app.ctx(anon), { dataset: created.id }), (e: AppError) => e.code === 'dataset_not_found');
+      await assert.rejects(callAction(A.updateDataset, app.ctx(sys), { dataset: created.id, status: 'published' }), (e: AppError) => e.code === 'conflict' && /upload/i.test(e.message));
+      await assert.rejects(callAction(A.createDataset, app.ctx(sys), { organization: '92094', title: 'x', status: 'published' }), (e: AppError) => e.code === 'conflict');
+      await callAction(A.addVersion, app.ctx(sys), { dataset: created.id, file: file('arbres.csv', 'espece;hauteur\nHêtre;21,5\nChêne;18\n') });
+      const updated = await callAction(A.updateDataset, app.ctx(sys), { dataset: created.id, status: 'published', description: 'Arbres remarquables' });
+      assert.equal(updated.status, 'published');
+      assert.equal(updated.title.nl, 'Bomenregister');
+      assert.equal(updated.description.fr, 'Arbres remarquables');
+      const shown = await callAction(A.showDataset, app.ctx(anon), { dataset: created.id });
+      assert.equal(shown.resources.length, 1);
+      assert.equal(shown.resources[0].latestVersion, 1);
+    });
+
     test('metadata search is accent- and case-insensitive', async () => {
       await publishSample(app, { title: 'Écoles fondamentales de Liège', nis: '62063' });
       const r = await callAction(A.searchDatasetsAction, app.ctx(anon), { q: 'ECOLES liege' });

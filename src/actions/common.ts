@@ -3,7 +3,6 @@ import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import type { Authz } from './authz.ts';
 import { getDatasetRow } from '../catalog/datasets.ts';
-import { getOrganization } from '../catalog/organizations.ts';
 import type { DatasetTable, ResourceTable } from '../stores/meta/schema.ts';
 
 export const I18nInput = z.union([
@@ -50,4 +49,3 @@ export async function readableResource(ctx: Ctx, authz: Authz, resourceId: strin
 }
 
 export const orgRef = z.string().min(1).max(200).describe('organization id, slug or NIS code');
-export { getOrganization };

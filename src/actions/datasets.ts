@@ -121,6 +121,9 @@ export const createDataset = defineAction({
   input: DatasetMetadataInput.extend({ organization: z.string().min(1) }),
   async run(ctx, input, authz) {
     const org = await writableOrganization(ctx, authz, input.organization, 'create a dataset');
+    if (input.status === 'published') {
+      throw new AppError('conflict', 'A dataset without data cannot be published. Create it as "planned" or "internal", then upload a file (POST /api/datasets/{id}/versions), or publish the file directly (POST /api/publish).');
+    }
     const row = await newDatasetRow(ctx, org, { ...input, status: input.status ?? 'planned' });
     await ctx.stores.meta.insertInto('datasets').values(row).execute();
     return datasetView(row, org, []);

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /**
  * The metadata schema, the same on SQLite and PostgreSQL. Timestamps are ISO-8601 text and
  * structured values JSON text so that one set of migrations serves both dialects.
@@ -111,5 +109,4 @@ export interface Database {
   resources: ResourceTable;
   versions: VersionTable;
   kysely_migration?: { name: string; timestamp: string };
-  _generated?: Generated<number>;
 }
