@@ -171,3 +171,25 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('interrupted publishes', () => {
+  test('a version folder the catalog does not know is swept once old enough; known ones stay', async () => {
+    const app = await openTestApp();
+    try {
+      const { resourceId } = await publishSample(app, { title: 'Sweep' });
+      const { sweepOrphanVersions } = await import('../src/catalog/sweep.ts');
+      const orphan = path.join(app.stores.blobs.resolve('resources'), resourceId, 'not-in-catalog');
+      fs.mkdirSync(orphan);
+      fs.writeFileSync(path.join(orphan, 'data.parquet'), 'x');
+      assert.equal(await sweepOrphanVersions(app.stores, 3600_000), 0, 'too young: its commit may still be running');
+      const old = new Date(Date.now() - 7200_000);
+      fs.utimesSync(orphan, old, old);
+      assert.equal(await sweepOrphanVersions(app.stores, 3600_000), 1);
+      assert.ok(!fs.existsSync(orphan));
+      const rows = await callAction(A.queryRows, app.ctx(anon), { resource_id: resourceId });
+      assert.equal(rows.total, 3);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -65,6 +65,9 @@ describe('HTTP API', () => {
     assert.equal(dl.statusCode, 200);
     assert.match(String(dl.headers['content-type']), /text\/csv/);
     assert.match(String(dl.headers['content-disposition']), /attachment; filename=".*\.csv"/);
+    const etag = String(dl.headers.etag);
+    assert.equal((await server.inject({ url: `/api/datasets/${id}/download.csv`, headers: { 'if-none-match': etag } })).statusCode, 304);
+    assert.match(String((await server.inject({ url: `/api/datasets/${id}/download.csv?version=1` })).headers['cache-control']), /immutable/);
     const parsed = parse(dl.body, { columns: true }) as Record<string, string>[];
     assert.deepEqual(parsed.map((r) => r.nom), ['École', 'Quai; Meuse', "'=SUM(A1)"]);
     assert.deepEqual(parsed.map((r) => r.montant), ['1234.56', '-5', '7']);

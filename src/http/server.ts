@@ -55,7 +55,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
         const upload = route.upload ? await saveUpload(req, uploadDir, app.config.maxUploadBytes) : undefined;
         try {
           const out = await callAction(route.action, ctx, route.input(req, upload));
-          if (route.file) return sendFile(reply, out as { path: string; mediaType: string; filename: string; bytes: number });
+          if (route.file) return sendFile(req, reply, out as DownloadFile, 'version' in ((req.query ?? {}) as object));
           reply.code(route.successStatus ?? 200);
           return out;
         } finally {
@@ -79,11 +79,20 @@ function docSchema(schema: z.ZodType): object {
   }
 }
 
-function sendFile(reply: FastifyReply, f: { path: string; mediaType: string; filename: string; bytes: number }) {
+interface DownloadFile { path: string; mediaType: string; filename: string; bytes: number; version: number }
+
+/**
+ * Sends a download. A version never changes, so a URL naming its version may be cached for ever;
+ * the latest one for a few minutes. The ETag lets clients revalidate for free.
+ */
+function sendFile(req: FastifyRequest, reply: FastifyReply, f: DownloadFile, pinned: boolean) {
+  const etag = `"${f.filename.replace(/"/g, '')}-${f.bytes}"`;
+  reply.header('ETag', etag);
+  reply.header('Cache-Control', pinned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+  if (req.headers['if-none-match'] === etag) return reply.code(304).send();
   reply.header('Content-Type', f.mediaType);
   reply.header('Content-Length', f.bytes);
   reply.header('Content-Disposition', `attachment; filename="${f.filename.replace(/"/g, '')}"`);
-  reply.header('Cache-Control', 'public, max-age=300');
   return reply.send(fs.createReadStream(f.path));
 }
 
