@@ -14,6 +14,7 @@ import { apiRoutes } from './api/routes.ts';
 import { registerCkanRoutes } from './api/ckan.ts';
 import { saveUpload } from './upload.ts';
 import { registerPages } from './pages/index.ts';
+import { errorPage } from './pages/error.ts';
 
 /** Builds the web server: the JSON API under /api (OpenAPI at /api/docs) and the pages. */
 export async function buildServer(app: App): Promise<FastifyInstance> {
@@ -111,11 +112,6 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   }
   reply.code(e.status);
   const wantsHtml = !req.url.startsWith('/api') && (req.headers.accept ?? '').includes('text/html');
-  if (wantsHtml) return reply.type('text/html; charset=utf-8').send(errorPage(e));
+  if (wantsHtml) return reply.type('text/html; charset=utf-8').send(errorPage(req, e));
   return reply.send(e.toJSON());
-}
-
-function errorPage(e: AppError): string {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e.status} — Dataville</title><link rel="stylesheet" href="/static/site.css"></head><body><main class="container"><h1>${e.status}</h1><p>${esc(e.message)}</p><p><a href="/">Home</a></p></main></body></html>`;
 }
