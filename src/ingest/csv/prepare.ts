@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../errors.ts';
 import type { CsvDialect, EncodingReport, PreparedCsv, SourceEncoding, TableError } from '../types.ts';
 import { locateHeader, sniffDialect } from './dialect.ts';
-import { completeUtf8Length, createDecoder, detectEncoding, type EncodingGuess } from './encoding.ts';
+import { completeUtf8Length, createDecoder, detectEncoding, windows1252ToUtf8, type EncodingGuess } from './encoding.ts';
 import { detectMojibake, MojibakeRepairer, type MojibakeCharset } from './mojibake.ts';
 
 export interface PrepareCsvOptions {
@@ -284,6 +284,13 @@ async function transcodeToUtf8(source: string, dest: string, plan: TranscodePlan
 
   const decoder = createDecoder(plan.encoding);
   const fromOther = (chunk: Buffer | null): Buffer => {
+    if (singleByte && repairers.length === 0 && chunk) {
+      // No repairs to run on text: straight from bytes, same output, counts and C1 flag.
+      const direct = windows1252ToUtf8(chunk);
+      if (direct.sawC1) result.sawC1 = true;
+      result.invalidSequences += direct.undefinedCount;
+      return direct.utf8;
+    }
     const text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
     if (singleByte && !result.sawC1) result.sawC1 = C1_RANGE_1252.test(text);
     if (!singleByte) result.invalidSequences += countMatches(text, REPLACEMENT);
