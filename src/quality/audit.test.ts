@@ -1,17 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tempDir } from '../../test/helpers/paths.ts';
-import { openTableEngine, sqlString, type TableEngine } from '../stores/tables/duckdb.ts';
+import { sqlString } from '../stores/tables/duckdb.ts';
+import { useTableEngine } from '../../test/helpers/engine.ts';
 import type { EncodingReport, TableError, TableSchema } from '../ingest/types.ts';
 import { auditTable, mergeErrors } from './audit.ts';
 
-const dir = tempDir();
-let engine: TableEngine;
-before(async () => {
-  engine = await openTableEngine({ tempDir: path.join(dir, 'duck'), threads: 2 });
-});
-after(() => engine.close());
+const env = useTableEngine();
+const dir = env.dir;
 
 const schema: TableSchema = {
   missingValues: [''],
@@ -27,7 +23,7 @@ const dialect = { delimiter: ';', quoteChar: '"', doubleQuote: true, lineTermina
 /** 200 data rows from source row 5 (two title rows, a blank row and the header above); row 204 repeats row 5. */
 async function writeTable(file: string): Promise<string> {
   const p = path.join(dir, file);
-  await engine.withConnection((conn) =>
+  await env.engine.withConnection((conn) =>
     conn.run(`COPY (SELECT i::BIGINT AS _id, (i + 4)::BIGINT AS _row,
         CASE WHEN i = 200 THEN 'Straat 1' ELSE 'Straat ' || i END AS straat,
         CASE WHEN i = 200 THEN 1 ELSE i END::BIGINT AS nummer,
@@ -47,7 +43,7 @@ test('assembles profile, checks and score into one report with merged, sorted, c
   const parquetPath = await writeTable('audit.parquet');
   // The loader lists 100 of its 150 short rows, the highest first (the audit sorts them).
   const missing: TableError[] = Array.from({ length: 100 }, (_, i) => ({ type: 'missing-cell', rowNumber: 180 - i, fieldNumber: 3, fieldName: 'sinds', message: 'Missing cell.' }));
-  const report = await engine.withConnection((conn) =>
+  const report = await env.engine.withConnection((conn) =>
     auditTable(conn, {
       parquetPath,
       schema,
@@ -108,11 +104,11 @@ test('assembles profile, checks and score into one report with merged, sorted, c
 
 test('a clean table scores 100', async () => {
   const parquetPath = path.join(dir, 'clean.parquet');
-  await engine.withConnection((conn) =>
+  await env.engine.withConnection((conn) =>
     conn.run(`COPY (SELECT i::BIGINT AS _id, (i + 1)::BIGINT AS _row, 'Straat ' || i AS straat, i::BIGINT AS nummer, DATE '2020-01-01' + i::INTEGER AS sinds
       FROM range(1, 51) r(i)) TO ${sqlString(parquetPath)} (FORMAT parquet)`),
   );
-  const report = await engine.withConnection((conn) =>
+  const report = await env.engine.withConnection((conn) =>
     auditTable(conn, { parquetPath, schema, rowCount: 50, loadErrors: [], loadErrorSummary: [], skipped: [], encoding: utf8, dialect, format: 'csv' }),
   );
   assert.equal(report.score, 100);

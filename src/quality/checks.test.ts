@@ -1,18 +1,14 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tempDir } from '../../test/helpers/paths.ts';
-import { openTableEngine, sqlString, type TableEngine } from '../stores/tables/duckdb.ts';
+import { sqlString } from '../stores/tables/duckdb.ts';
+import { useTableEngine } from '../../test/helpers/engine.ts';
 import type { TableSchema } from '../ingest/types.ts';
 import { checkTable } from './checks.ts';
 
-const dir = tempDir();
-let engine: TableEngine;
-before(async () => {
-  engine = await openTableEngine({ tempDir: path.join(dir, 'duck'), threads: 2 });
-});
-after(() => engine.close());
+const env = useTableEngine();
+const dir = env.dir;
 
 const schema: TableSchema = {
   missingValues: [''],
@@ -33,7 +29,7 @@ async function write(conn: DuckDBConnection, file: string, valuesSql: string, fi
 }
 
 test('reports each later copy of a row with the row it repeats; NULLs compare equal, blank rows are left to the loader', async () => {
-  const result = await engine.withConnection(async (conn) => {
+  const result = await env.engine.withConnection(async (conn) => {
     const p = await write(
       conn,
       'dups.parquet',
@@ -60,14 +56,14 @@ test('reports each later copy of a row with the row it repeats; NULLs compare eq
 });
 
 test('a table without duplicates has no errors and no summary entry', async () => {
-  const result = await engine.withConnection(async (conn) =>
+  const result = await env.engine.withConnection(async (conn) =>
     checkTable(conn, await write(conn, 'clean.parquet', `('a', 1::BIGINT, DATE '2020-01-01'), ('a', 2, DATE '2020-01-01'), ('b', 1, DATE '2020-01-01')`), schema),
   );
   assert.deepEqual(result, { errors: [], errorSummary: [] });
 });
 
 test('lists the first 100 duplicates in row order and counts them all', async () => {
-  const result = await engine.withConnection(async (conn) => {
+  const result = await env.engine.withConnection(async (conn) => {
     const p = path.join(dir, 'many.parquet');
     // 1000 rows cycling over 40 distinct records: rows 42.. (the 41st record on) are all copies.
     await conn.run(`COPY (SELECT i::BIGINT AS _id, (i + 1)::BIGINT AS _row, 'r' || (i % 40) AS "straat ""oud""", (i % 40)::BIGINT AS nr, NULL::DATE AS datum
@@ -82,6 +78,6 @@ test('lists the first 100 duplicates in row order and counts them all', async ()
 });
 
 test('a table with no fields has nothing to compare', async () => {
-  const result = await engine.withConnection(async (conn) => checkTable(conn, await write(conn, 'nofields.parquet', `('a', 1::BIGINT, DATE '2020-01-01')`), { missingValues: [], fields: [] }));
+  const result = await env.engine.withConnection(async (conn) => checkTable(conn, await write(conn, 'nofields.parquet', `('a', 1::BIGINT, DATE '2020-01-01')`), { missingValues: [], fields: [] }));
   assert.deepEqual(result, { errors: [], errorSummary: [] });
 });

@@ -1,18 +1,14 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tempDir } from '../../test/helpers/paths.ts';
-import { openTableEngine, sqlString, type TableEngine } from '../stores/tables/duckdb.ts';
+import { sqlString } from '../stores/tables/duckdb.ts';
+import { useTableEngine } from '../../test/helpers/engine.ts';
 import type { TableSchema } from '../ingest/types.ts';
 import { profileTable, toJsonValue } from './profile.ts';
 
-const dir = tempDir();
-let engine: TableEngine;
-before(async () => {
-  engine = await openTableEngine({ tempDir: path.join(dir, 'duck'), threads: 2 });
-});
-after(() => engine.close());
+const env = useTableEngine();
+const dir = env.dir;
 
 const schema: TableSchema = {
   missingValues: [''],
@@ -44,7 +40,7 @@ async function writeTable(conn: DuckDBConnection, file: string): Promise<string>
 }
 
 test('profiles every field with exact counts, min/max and top values; _id and _row are left out', async () => {
-  const profiles = await engine.withConnection(async (conn) => profileTable(conn, await writeTable(conn, 'p.parquet'), schema));
+  const profiles = await env.engine.withConnection(async (conn) => profileTable(conn, await writeTable(conn, 'p.parquet'), schema));
   assert.deepEqual(
     profiles.map((p) => p.name),
     schema.fields.map((f) => f.name),
@@ -119,7 +115,7 @@ test('profiles every field with exact counts, min/max and top values; _id and _r
 });
 
 test('keeps only the 10 most frequent values, most frequent first', async () => {
-  const profiles = await engine.withConnection(async (conn) => {
+  const profiles = await env.engine.withConnection(async (conn) => {
     const p = path.join(dir, 'top.parquet');
     // Value i occurs i times (i = 1..15): the top 10 are 15 down to 6.
     await conn.run(`COPY (SELECT row_number() OVER ()::BIGINT AS _id, (row_number() OVER () + 1)::BIGINT AS _row, v::BIGINT AS v
@@ -134,7 +130,7 @@ test('keeps only the 10 most frequent values, most frequent first', async () => 
 });
 
 test('above the exact limit, distinct counts are estimated but top value counts stay exact', async () => {
-  const profiles = await engine.withConnection(async (conn) => {
+  const profiles = await env.engine.withConnection(async (conn) => {
     const p = path.join(dir, 'approx.parquet');
     // 'a' x 500, 'b' x 300, 'c' x 100, then 1000 values seen once.
     await conn.run(`COPY (SELECT row_number() OVER ()::BIGINT AS _id, (row_number() OVER () + 1)::BIGINT AS _row, v FROM (
@@ -153,7 +149,7 @@ test('above the exact limit, distinct counts are estimated but top value counts 
 });
 
 test('a schema field missing from the Parquet file is an error, not a silent gap', async () => {
-  await engine.withConnection(async (conn) => {
+  await env.engine.withConnection(async (conn) => {
     const p = await writeTable(conn, 'missing.parquet');
     await assert.rejects(profileTable(conn, p, { missingValues: [], fields: [{ name: 'nope', type: 'string' }] }), /nope/);
   });
