@@ -167,7 +167,9 @@ for (const backend of backends()) {
       'nom;valeur\nabc;1\ndef;2\n'.split('').forEach((c, i) => utf32.writeUInt32LE(c.charCodeAt(0), i * 4));
       await assert.rejects(callAction(A.publishFile, app.ctx(sys), { organization: '92094', title: 'u32', file: file('u32.csv', utf32) }),
         (e: AppError) => ['unknown_encoding', 'binary_file'].includes(e.code));
-      void iconv;
+      const koi8 = iconv.encode('Имя;Город\nИван;Москва\nАнна;Казань\n'.repeat(5), 'koi8-r');
+      await assert.rejects(callAction(A.publishFile, app.ctx(sys), { organization: '92094', title: 'koi8', file: file('ru.csv', koi8) }),
+        (e: AppError) => e.code === 'unknown_encoding' && /UTF-8/.test(e.message));
     });
   });
 }
@@ -177,14 +179,15 @@ describe('interrupted publishes', () => {
     const app = await openTestApp();
     try {
       const { resourceId } = await publishSample(app, { title: 'Sweep' });
-      const { sweepOrphanVersions } = await import('../src/catalog/sweep.ts');
+      const sweep = async (ms: number) => (await callAction(A.sweepVersions, app.ctx(sys), { minAgeMinutes: ms / 60_000 })).removed;
       const orphan = path.join(app.stores.blobs.resolve('resources'), resourceId, 'not-in-catalog');
       fs.mkdirSync(orphan);
       fs.writeFileSync(path.join(orphan, 'data.parquet'), 'x');
-      assert.equal(await sweepOrphanVersions(app.stores, 3600_000), 0, 'too young: its commit may still be running');
+      assert.equal(await sweep(3600_000), 0, 'too young: its commit may still be running');
       const old = new Date(Date.now() - 7200_000);
       fs.utimesSync(orphan, old, old);
-      assert.equal(await sweepOrphanVersions(app.stores, 3600_000), 1);
+      assert.equal(await sweep(3600_000), 1);
+      await assert.rejects(callAction(A.sweepVersions, app.ctx(anon), {}), (e: AppError) => e.code === 'unauthenticated');
       assert.ok(!fs.existsSync(orphan));
       const rows = await callAction(A.queryRows, app.ctx(anon), { resource_id: resourceId });
       assert.equal(rows.total, 3);

@@ -26,7 +26,7 @@ describe('CLI', () => {
     assert.ok(id, `last line ends with an id: ${last}`);
     const csv = run(['export', id!, '--format', 'csv'], dataDir);
     assert.equal(csv.code, 0, csv.stderr);
-    assert.equal(csv.stdout, 'Article,Montant,Date\r\nÉcole,1234.56,2020-02-03\r\nVoirie,11763650.0,2020-03-15\r\n'.replace('11763650.0', '11763650'));
+    assert.equal(csv.stdout, 'Article,Montant,Date\r\nÉcole,1234.56,2020-02-03\r\nVoirie,11763650,2020-03-15\r\n');
     const pq = run(['export', id!, '--format', 'parquet', '--version', '1'], dataDir);
     assert.equal(pq.code, 0);
     assert.equal(pq.raw.subarray(0, 4).toString(), 'PAR1');

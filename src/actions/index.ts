@@ -5,4 +5,5 @@ export { publishFile, addVersion, listVersionsAction, showAudit, prepareVersion 
 export { queryRows, exportVersion } from './rows.ts';
 export { auditFile } from './audit.ts';
 export { addUser, grantRoleAction, createToken } from './users.ts';
+export { sweepVersions } from './maintenance.ts';
 export { callAction } from './registry.ts';

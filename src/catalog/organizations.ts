@@ -7,11 +7,16 @@ import { slugify } from './text.ts';
 
 export type Organization = OrganizationTable;
 
-/** Finds an organization by id, slug or NIS code; a commune known to the reference list is created on first use. */
-export async function resolveOrganization(db: MetaDb, ref: string, now: Date): Promise<Organization> {
-  const found = await db.selectFrom('organizations').selectAll()
+/** An organization by id, slug or NIS code, if it exists here. */
+function findOrganization(db: MetaDb, ref: string): Promise<Organization | undefined> {
+  return db.selectFrom('organizations').selectAll()
     .where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref), eb('nis_code', '=', ref)]))
     .executeTakeFirst();
+}
+
+/** Finds an organization by id, slug or NIS code; a commune known to the reference list is created on first use. */
+export async function resolveOrganization(db: MetaDb, ref: string, now: Date): Promise<Organization> {
+  const found = await findOrganization(db, ref);
   if (found) return found;
   const commune = communesByNis().get(ref.trim());
   if (!commune) {
@@ -36,9 +41,7 @@ export async function resolveOrganization(db: MetaDb, ref: string, now: Date): P
 
 /** An existing organization, or not_found (no creation). */
 export async function getOrganization(db: MetaDb, ref: string): Promise<Organization> {
-  const found = await db.selectFrom('organizations').selectAll()
-    .where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref), eb('nis_code', '=', ref)]))
-    .executeTakeFirst();
+  const found = await findOrganization(db, ref);
   if (!found) throw new AppError('organization_not_found', `No organization "${ref}" here. GET /api/organizations lists the organizations of this portal.`);
   return found;
 }

@@ -120,9 +120,3 @@ export function versionView(v: VersionTable) {
     createdAt: v.created_at, createdBy: v.created_by,
   };
 }
-
-export async function getResource(stores: Stores, resourceId: string): Promise<ResourceTable> {
-  const r = await stores.meta.selectFrom('resources').selectAll().where('id', '=', resourceId).executeTakeFirst();
-  if (!r) throw new AppError('resource_not_found', `No resource "${resourceId}". The dataset's page (GET /api/datasets/{id}) lists its resources.`);
-  return r;
-}

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { openApp } from '../app.ts';
@@ -16,7 +17,7 @@ export async function auditCommand(config: Config, args: string[]) {
   if (!file) throw new AppError('bad_request', 'Give the file to audit: dataville audit FILE [--json]');
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new AppError('not_found', `No file at ${file}. Check the path.`);
   // The audit stores nothing: it runs on an in-memory catalog in a throw-away data folder.
-  const scratch = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'dataville-audit-'));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dataville-audit-'));
   const app = await openApp({ ...config, dataDir: scratch, databaseUrl: undefined });
   const bar = values.json ? { progress: undefined, stop() {} } : terminalProgress(`Auditing ${path.basename(file)}`);
   try {

@@ -3,7 +3,8 @@ import { openApp } from '../app.ts';
 import { stderrLogger } from '../context.ts';
 import { buildServer } from '../http/server.ts';
 import { seedDemo } from '../demo/seed.ts';
-import { sweepOrphanVersions } from '../catalog/sweep.ts';
+import { callAction } from '../actions/registry.ts';
+import { sweepVersions } from '../actions/maintenance.ts';
 import { parseFlags } from './main.ts';
 
 /** Starts the portal; with --demo, seeds a demo commune on first start (empty catalog). */
@@ -11,7 +12,7 @@ export async function serveCommand(config: Config, args: string[]) {
   const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' } }, 'dataville serve [--port N] [--host H] [--demo]');
   const port = values.port ? Number(values.port) : config.port;
   const app = await openApp(config, { log: stderrLogger });
-  const orphans = await sweepOrphanVersions(app.stores, 3600 * 1000);
+  const { removed: orphans } = await callAction(sweepVersions, app.ctx({ kind: 'system' }), { minAgeMinutes: 60 });
   if (orphans) process.stderr.write(`Removed ${orphans} version folder(s) left by interrupted publishes.\n`);
   if (values.demo) {
     const n = await seedDemo(app);

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { DuckDBDateValue, DuckDBTimestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { SchemaField, TableSchema } from '../ingest/types.ts';
 import { AppError } from '../errors.ts';
-import { sqlIdent, sqlString } from '../stores/tables/duckdb.ts';
+import { keepsInsertionOrder, sqlIdent, sqlString } from '../stores/tables/duckdb.ts';
 
 export type ExportFormat = 'csv' | 'json' | 'parquet' | 'xlsx';
 
@@ -50,7 +50,7 @@ export async function exportTable(
   const tmp = outPath + '.tmp';
   try {
     if (format === 'xlsx') await writeXlsx(conn, source, tmp, options.sheetName);
-    else await conn.run(`COPY (${selectSql(source, format, await keepsFileOrder(conn))}) TO ${sqlString(tmp)} (${copyOptions(format)})`);
+    else await conn.run(`COPY (${selectSql(source, format, await keepsInsertionOrder(conn))}) TO ${sqlString(tmp)} (${copyOptions(format)})`);
     fs.renameSync(tmp, outPath);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
@@ -102,15 +102,6 @@ function neutralisedName(name: string): string {
   return /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
 }
 
-/**
- * Whether DuckDB writes rows in file (= _id) order without ORDER BY, which spares a sort of the
- * whole table; guaranteed while preserve_insertion_order is on (the default).
- */
-async function keepsFileOrder(conn: DuckDBConnection): Promise<boolean> {
-  const reader = await conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`);
-  return reader.getRows()[0][0] === true;
-}
-
 /** Excel refuses sheet names with []:*?/\, longer than 31 characters, or starting or ending with '. */
 export function xlsxSheetName(name: string | undefined): string {
   const cleaned = [...(name ?? '').replace(/[[\]:*?/\\\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim()]
@@ -141,7 +132,7 @@ async function writeXlsx(conn: DuckDBConnection, source: ExportSource, tmp: stri
   }));
   // Setting columns writes no header for a streaming sheet; it is the first row, as plain strings.
   sheet.addRow(fields.map((f) => f.name)).commit();
-  const order = (await keepsFileOrder(conn)) ? '' : ' ORDER BY _id';
+  const order = (await keepsInsertionOrder(conn)) ? '' : ' ORDER BY _id';
   const result = await conn.stream(`SELECT ${fields.map((f) => sqlIdent(f.name)).join(', ')} FROM read_parquet(${sqlString(source.parquetPath)})${order}`);
   for await (const chunk of result.yieldRows()) {
     for (const row of chunk) sheet.addRow(row.map(xlsxValue)).commit();

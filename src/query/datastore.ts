@@ -7,7 +7,7 @@ import { DuckDBDateValue, DuckDBTimestampValue, type DuckDBConnection, type Duck
 import { stringify } from 'csv-stringify/sync';
 import type { SchemaField, TableSchema } from '../ingest/types.ts';
 import { AppError } from '../errors.ts';
-import { sqlIdent, sqlString } from '../stores/tables/duckdb.ts';
+import { keepsInsertionOrder, sqlIdent, sqlString } from '../stores/tables/duckdb.ts';
 import { indexHitsSql, rowTextSql, searchTerms, SqlParams, wordsMatchSql, type SearchTerm } from './search-index.ts';
 
 export { DatastoreSearchInput, parseDatastoreSearchInput, ROWS_MAX, type DatastoreSearchParams } from './datastore-input.ts';
@@ -354,7 +354,7 @@ async function pageGeneral(conn: DuckDBConnection, plan: QueryPlan): Promise<Duc
   if (limit === 0) return [];
   const p = new SqlParams();
   const from = `${tableSql(plan)}${whereSql(plan, p)}`;
-  const order = !distinct && !plan.sort && !plan.search.rowTerms.length && (await keepsFileOrder(conn)) ? '' : orderSql(plan);
+  const order = !distinct && !plan.sort && !plan.search.rowTerms.length && (await keepsInsertionOrder(conn)) ? '' : orderSql(plan);
   const sql = `SELECT ${distinct ? 'DISTINCT ' : ''}${selectSql(plan)} FROM ${from}${order} LIMIT ${p.add(BigInt(limit))} OFFSET ${p.add(BigInt(offset))}`;
   return read(conn, sql, p);
 }
@@ -363,23 +363,6 @@ function countSql(plan: QueryPlan, p: SqlParams): string {
   const from = `${tableSql(plan)}${whereSql(plan, p)}`;
   if (plan.params.distinct) return `SELECT count(*) FROM (SELECT DISTINCT ${selectSql(plan)} FROM ${from})`;
   return `SELECT count(*) FROM ${from}`;
-}
-
-const fileOrderByConnection = new WeakMap<DuckDBConnection, boolean>();
-
-/**
- * Whether a filtered scan returns rows in file (= _id) order without ORDER BY, which lets LIMIT stop
- * early. DuckDB guarantees it while preserve_insertion_order is on (the default); someone may turn
- * it off to save memory on big loads, and then we sort.
- */
-async function keepsFileOrder(conn: DuckDBConnection): Promise<boolean> {
-  let keeps = fileOrderByConnection.get(conn);
-  if (keeps === undefined) {
-    const reader = await conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`);
-    keeps = reader.getRows()[0][0] === true;
-    fileOrderByConnection.set(conn, keeps);
-  }
-  return keeps;
 }
 
 interface FileIdentity {

@@ -14,6 +14,9 @@ import { buildNativeTable } from './native.ts';
  * is harmless; within a process, builds are shared (a cache, not state: a lost build is redone).
  */
 const building = new Map<string, Promise<void>>();
+/** When a background build last failed, per version: queries must not start a full build each. */
+const failedAt = new Map<string, number>();
+const RETRY_AFTER_MS = 10 * 60 * 1000;
 
 /** Builds the missing serving files of a version; resolves when they exist. */
 export function ensureServingFiles(stores: Stores, v: VersionTable): Promise<void> {
@@ -28,13 +31,18 @@ export function ensureServingFiles(stores: Stores, v: VersionTable): Promise<voi
       await buildSearchIndex(conn, p.parquet, versionSchema(v), tmp);
       await fs.promises.rename(tmp, p.searchIndex);
     }
-  }).finally(() => building.delete(v.id));
+  }).then(
+    () => { failedAt.delete(v.id); },
+    (e) => { failedAt.set(v.id, Date.now()); throw e; },
+  ).finally(() => building.delete(v.id));
   building.set(v.id, job);
   return job;
 }
 
 /** Starts the build without waiting (after a publish, or when a query finds the files missing). */
 export function startServingFiles(stores: Stores, v: VersionTable, onError: (e: Error) => void): void {
+  const failed = failedAt.get(v.id);
+  if (failed !== undefined && Date.now() - failed < RETRY_AFTER_MS) return;
   ensureServingFiles(stores, v).catch(onError);
 }
 

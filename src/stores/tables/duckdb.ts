@@ -52,3 +52,12 @@ export function sqlIdent(name: string): string {
 export function sqlString(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
+
+/**
+ * Whether a scan returns rows in file order without ORDER BY (DuckDB guarantees it while
+ * preserve_insertion_order is on, the default); callers sort only when someone turned it off.
+ */
+export async function keepsInsertionOrder(conn: DuckDBConnection): Promise<boolean> {
+  const reader = await conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`);
+  return reader.getRows()[0][0] === true;
+}
