@@ -42,8 +42,11 @@ export interface EncodingReport {
   /** The encoding the bytes were read with. */
   encoding: SourceEncoding;
   bom: boolean;
-  /** How the encoding was decided: 'bom', 'valid-utf8', 'detected' (chardet), 'fallback'. */
-  method: 'bom' | 'valid-utf8' | 'detected' | 'fallback';
+  /**
+   * How the encoding was decided: 'bom', 'valid-utf8', 'detected' (chardet), 'fallback', or
+   * 'container' when the format fixes it (XLSX holds XML in UTF-8; the reader decoded it).
+   */
+  method: 'bom' | 'valid-utf8' | 'detected' | 'fallback' | 'container';
   confidence: number;
   /** Set when the text was UTF-8 decoded once as another charset and saved again, and was repaired. */
   mojibake: null | { decodedAs: 'windows-1252' | 'macintosh'; repairedCount: number; example?: { before: string; after: string } };
@@ -73,6 +76,56 @@ export interface PreparedCsv {
   /** Rows skipped above the header (title rows, blank rows), reported as errors of type title-row / blank-row. */
   skipped: TableError[];
   sourceBytes: number;
+}
+
+/** The formats a source file can have; each has a reader producing a PreparedTable. */
+export type SourceFormat = 'csv' | 'xlsx' | 'json' | 'geojson';
+
+/** Where a table sits inside its source file, for a person and for the next refresh. */
+export interface TableOrigin {
+  format: SourceFormat;
+  /** Sheet name (XLSX). */
+  sheet?: string;
+  /** A1-style range of the table on its sheet (XLSX), e.g. "B3:F120". */
+  range?: string;
+  /** JSON Pointer (RFC 6901) of the array that was read (JSON): "" for a top-level array, "/data" ... */
+  pointer?: string;
+}
+
+/** What makes a table spatial, found by a reader (GeoJSON) or in a typed table (lat/lon, Lambert 72 x/y). */
+export interface SpatialInfo {
+  kind: 'geometry' | 'latlon' | 'lambert72';
+  /** Bounding box in WGS84 degrees: [west, south, east, north]. */
+  bbox: [number, number, number, number];
+  /** The coordinate system of the source values. */
+  sourceCrs: 'EPSG:4326' | 'EPSG:31370';
+  /** GeoJSON geometry types present (Point, LineString, Polygon, ...), for kind 'geometry'. */
+  geometryTypes?: string[];
+  /** The field names holding the coordinates. */
+  columns: { geometry?: string; lat?: string; lon?: string; x?: string; y?: string };
+}
+
+/**
+ * What every reader hands to the loader: a UTF-8 CSV body plus where it came from. CSV files get
+ * theirs from prepareCsv; XLSX, JSON and GeoJSON readers write a body in the canonical dialect
+ * (`,`, `"` doubled, LF), values written the way the loader's inference reads them exactly:
+ * numbers with a decimal point and no grouping (`1234.56`), dates `yyyy-mm-dd`, date-times
+ * `yyyy-mm-ddThh:mm:ss`, booleans `true`/`false`, missing values as empty cells.
+ * Body lines map one to one to source rows from firstDataRowNumber on (an empty source row is an
+ * empty line), so that errors and `_row` point at the row a person sees in the source.
+ */
+export interface PreparedTable extends Omit<PreparedCsv, 'encoding'> {
+  /** The source's encoding; null when the format has none of its own to report. */
+  encoding: EncodingReport | null;
+  /** A name for the table when a source holds several (the sheet name, "Budget (B:E)"). */
+  name?: string;
+  origin?: TableOrigin;
+  /** Types the reader knows better than inference, by field position (0-based); null: infer. */
+  fieldTypes?: (SchemaField['type'] | null)[];
+  /** Set by readers that know the table is spatial (GeoJSON). */
+  spatial?: SpatialInfo;
+  /** Notes about the source that are not errors of a row (hidden sheets skipped, spacer columns dropped ...). */
+  notes?: string[];
 }
 
 /** Frictionless Table Schema field. */
