@@ -11,7 +11,15 @@ export const errorCodes = {
   too_many_columns: 422,
   unknown_encoding: 422,
   unreadable_table: 422,
+  unreadable_workbook: 422,
+  unreadable_json: 422,
+  invalid_geometry: 422,
   unsupported_format: 415,
+  /** A URL Dataville will not fetch: scheme, credentials, or a private address (server-side request forgery). */
+  url_refused: 422,
+  /** The remote server answered with an error, HTML instead of data, or broke off. */
+  fetch_failed: 502,
+  fetch_timeout: 504,
   payload_too_large: 413,
   unauthenticated: 401,
   invalid_token: 401,
@@ -22,6 +30,8 @@ export const errorCodes = {
   resource_not_found: 404,
   version_not_found: 404,
   user_not_found: 404,
+  job_not_found: 404,
+  refresh_not_found: 404,
   conflict: 409,
   internal: 500,
 } as const;
