@@ -6,12 +6,16 @@ import { openFsBlobStore } from './stores/blobs/fs.ts';
 import { openMetaDb } from './stores/meta/db.ts';
 import { openTableEngine } from './stores/tables/duckdb.ts';
 import { settleServingBuilds } from './query/serving.ts';
+import { JobRunner } from './jobs/runner.ts';
+import { JOB_HANDLERS, jobTickers } from './work/index.ts';
 
 /** The running application: its stores, and a way to make a context per call. */
 export interface App {
   config: Config;
   stores: Stores;
   ctx(actor: Actor, extra?: Partial<Pick<Ctx, 'progress' | 'requestId'>>): Ctx;
+  /** The job runner of this process: `serve` and `worker` start its loop; other commands only run what they queue. */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -24,11 +28,16 @@ export async function openApp(config: Config, opts: { log?: Logger; pgSchema?: s
   await blobs.sweepStaging(24 * 3600 * 1000);
   const stores: Stores = { meta: db, metaDialect: dialect, tables, blobs };
   const log = opts.log ?? silentLogger;
+  const ctx = (actor: Actor, extra: Partial<Pick<Ctx, 'progress' | 'requestId'>> = {}): Ctx =>
+    ({ actor, stores, config, now: () => new Date(), log, requestId: extra.requestId ?? crypto.randomUUID(), progress: extra.progress, jobs });
+  const jobs: JobRunner = new JobRunner({ stores, config, makeCtx: ctx, log, handlers: JOB_HANDLERS, tickers: jobTickers(() => ctx({ kind: 'system' })) });
   return {
     config,
     stores,
-    ctx: (actor, extra = {}) => ({ actor, stores, config, now: () => new Date(), log, requestId: extra.requestId ?? crypto.randomUUID(), progress: extra.progress }),
+    ctx,
+    jobs,
     async close() {
+      await jobs.stop();
       await settleServingBuilds();
       await db.destroy();
       await tables.close();

@@ -18,6 +18,19 @@ const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Base URL under which the portal is reachable (used in links of the API and catalog). */
   publicUrl: z.string().url().optional(),
+  /** Jobs this process runs at the same time (0: it runs none in the background, e.g. a web-only process). */
+  jobWorkers: z.coerce.number().int().min(0).max(16).default(1),
+  /** How often a free worker looks for a job, and a running job proves its process is alive. */
+  jobPollMs: z.coerce.number().int().positive().default(2000),
+  jobHeartbeatMs: z.coerce.number().int().positive().default(5000),
+  /** A running job without a heartbeat for this long lost its process and is run again. */
+  jobStaleMs: z.coerce.number().int().positive().default(60_000),
+  /** Fetching a URL: the whole download must finish within this time. */
+  fetchTimeoutMs: z.coerce.number().int().positive().default(120_000),
+  /** Allow URLs that resolve to private, loopback or link-local addresses (an administrator's choice). */
+  allowPrivateUrls: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
+  /** Reading sources from paths on the server is allowed under these folders only (':'-separated); none by default. */
+  sourcePaths: z.string().default(''),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
@@ -35,6 +48,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     duckdbThreads: env.DATAVILLE_DUCKDB_THREADS,
     logLevel: env.LOG_LEVEL,
     publicUrl: env.DATAVILLE_PUBLIC_URL,
+    jobWorkers: env.DATAVILLE_JOB_WORKERS,
+    jobPollMs: env.DATAVILLE_JOB_POLL_MS,
+    jobHeartbeatMs: env.DATAVILLE_JOB_HEARTBEAT_MS,
+    jobStaleMs: env.DATAVILLE_JOB_STALE_MS,
+    fetchTimeoutMs: env.DATAVILLE_FETCH_TIMEOUT_MS,
+    allowPrivateUrls: env.DATAVILLE_ALLOW_PRIVATE_URLS,
+    sourcePaths: env.DATAVILLE_SOURCE_PATHS,
     ...overrides,
   };
   for (const k of Object.keys(raw) as (keyof typeof raw)[]) if (raw[k] === undefined || raw[k] === '') delete raw[k];
@@ -51,7 +71,9 @@ function envNameOf(key: string): string {
     port: 'PORT', host: 'HOST', dataDir: 'DATAVILLE_DATA_DIR', databaseUrl: 'DATABASE_URL',
     maxUploadBytes: 'DATAVILLE_MAX_UPLOAD_BYTES', maxColumns: 'DATAVILLE_MAX_COLUMNS',
     duckdbMemoryLimit: 'DATAVILLE_DUCKDB_MEMORY', duckdbThreads: 'DATAVILLE_DUCKDB_THREADS', logLevel: 'LOG_LEVEL',
-    publicUrl: 'DATAVILLE_PUBLIC_URL',
+    publicUrl: 'DATAVILLE_PUBLIC_URL', jobWorkers: 'DATAVILLE_JOB_WORKERS', jobPollMs: 'DATAVILLE_JOB_POLL_MS',
+    jobHeartbeatMs: 'DATAVILLE_JOB_HEARTBEAT_MS', jobStaleMs: 'DATAVILLE_JOB_STALE_MS', fetchTimeoutMs: 'DATAVILLE_FETCH_TIMEOUT_MS',
+    allowPrivateUrls: 'DATAVILLE_ALLOW_PRIVATE_URLS', sourcePaths: 'DATAVILLE_SOURCE_PATHS',
   };
   return names[key] ?? key;
 }

@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { BlobStore } from './stores/blobs/fs.ts';
 import type { MetaDb } from './stores/meta/db.ts';
 import type { TableEngine } from './stores/tables/duckdb.ts';
+import type { JobRunner } from './jobs/runner.ts';
 
 export type Role = 'admin' | 'editor' | 'dpo' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'editor', 'dpo', 'viewer'];
@@ -37,6 +38,8 @@ export interface Ctx {
   log: Logger;
   requestId: string;
   progress?: ProgressFn;
+  /** Queues long operations and runs them (here, at once, when the caller waits). */
+  jobs: JobRunner;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

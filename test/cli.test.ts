@@ -114,10 +114,30 @@ describe('CLI', () => {
     const audit = run(['audit', src, '--json'], dir);
     assert.equal(audit.code, 0);
     // The catalog has one version, and its files are all there.
-    const versions = fs.readdirSync(path.join(dir, 'files', 'resources')).flatMap((r) => fs.readdirSync(path.join(dir, 'files', 'resources', r)));
-    assert.equal(versions.length, 1);
+    const versionDirs = () => fs.readdirSync(path.join(dir, 'files', 'resources')).flatMap((r) => fs.readdirSync(path.join(dir, 'files', 'resources', r)));
+    assert.equal(versionDirs().length, 1);
+
+    // The killed ingest is a job still marked running, by a process that is gone ...
+    const jobsOf = () => JSON.parse(run(['jobs', '--json'], dir).stdout).jobs as { id: string; kind: string; state: string; history: { event: string; message: string }[] }[];
+    const killed = jobsOf().filter((j) => j.kind === 'ingest' && j.state === 'running');
+    assert.equal(killed.length, 1, 'the killed ingest is listed as running');
+    // ... which the next process to start picks up and finishes.
+    const worker = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, DATAVILLE_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent', DATAVILLE_JOB_POLL_MS: '200' }, stdio: 'ignore' });
+    try {
+      const until = Date.now() + 120_000;
+      while (Date.now() < until && jobsOf().find((j) => j.id === killed[0].id)?.state !== 'done') await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+    }
+    const recovered = jobsOf().find((j) => j.id === killed[0].id)!;
+    assert.equal(recovered.state, 'done', JSON.stringify(recovered.history));
+    assert.ok(recovered.history.some((e) => e.event === 'lost' && /stopped before it finished/.test(e.message)), 'the history says why it ran again');
+    assert.equal(versionDirs().length, 2);
+    const rows = run(['export', id, '--format', 'csv'], dir).stdout.trimEnd().split('\r\n');
+    assert.equal(rows.length, 400_001);
     const again = run(['publish', src, '--dataset', id], dir);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /Version 2/);
+    assert.match(again.stdout, /Version 3/);
   });
 });

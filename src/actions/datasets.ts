@@ -27,6 +27,8 @@ export const DatasetMetadataInput = z.object({
   temporalStart: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'use YYYY, YYYY-MM or YYYY-MM-DD').optional(),
   temporalEnd: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'use YYYY, YYYY-MM or YYYY-MM-DD').optional(),
   status: z.enum(DATASET_STATUSES).optional(),
+  /** Let a scheduled refresh that only adds columns publish without an editor's review. */
+  allowAdditiveChanges: z.boolean().optional(),
 });
 export type DatasetMetadata = z.infer<typeof DatasetMetadataInput>;
 
@@ -60,6 +62,8 @@ export async function newDatasetRow(ctx: Ctx, org: Organization, m: DatasetMetad
     temporal_end: m.temporalEnd ?? null,
     status: m.status ?? 'published',
     search_text: datasetSearchText(title, description, keywords),
+    allow_additive_changes: m.allowAdditiveChanges ? 1 : 0,
+    spatial_bbox: null,
     created_at: now,
     updated_at: now,
   };
@@ -155,6 +159,7 @@ export const updateDataset = defineAction({
       ...(input.temporalStart !== undefined && { temporal_start: input.temporalStart }),
       ...(input.temporalEnd !== undefined && { temporal_end: input.temporalEnd }),
       ...(input.status !== undefined && { status: input.status }),
+      ...(input.allowAdditiveChanges !== undefined && { allow_additive_changes: input.allowAdditiveChanges ? 1 : 0 }),
     };
     if (input.status === 'published') {
       const res = await resourcesOf(db, [d.id]);

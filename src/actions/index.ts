@@ -1,9 +1,10 @@
 /** Everything Dataville can do: the list of actions. Adapters (HTTP, pages, CLI) call these and nothing else. */
 export { listOrganizations, showOrganization } from './organizations.ts';
 export { searchDatasetsAction, showDataset, createDataset, updateDataset } from './datasets.ts';
-export { publishFile, addVersion, listVersionsAction, showAudit, prepareVersion } from './versions.ts';
+export { publishFile, startPublishFile, addVersion, startAddVersionAction, rollbackVersion, listVersionsAction, showAudit, prepareVersion } from './versions.ts';
+export { listJobsAction, showJob, retryJob, setSource, refreshResource, listRefreshes, approveRefresh, rejectRefresh } from './jobs.ts';
 export { queryRows, exportVersion } from './rows.ts';
 export { auditFile } from './audit.ts';
-export { addUser, grantRoleAction, createToken } from './users.ts';
+export { addUser, grantRoleAction, createToken, signIn, signOut } from './users.ts';
 export { sweepVersions } from './maintenance.ts';
 export { callAction } from './registry.ts';

@@ -3,6 +3,8 @@ import { defineAction } from './registry.ts';
 import { ROLES } from '../context.ts';
 import { getOrganization, resolveOrganization } from '../catalog/organizations.ts';
 import { createApiToken, createUser, findUser, grantRole } from '../users/accounts.ts';
+import { hashApiToken } from '../users/tokens.ts';
+import { AppError } from '../errors.ts';
 
 export const addUser = defineAction({
   name: 'user.add',
@@ -50,5 +52,39 @@ export const createToken = defineAction({
     const user = await findUser(ctx.stores.meta, input.user);
     if (!(ctx.actor.kind === 'user' && ctx.actor.userId === user.id)) authz.requireSuperadmin('create a token for another user');
     return { user: user.email, name: input.name, token: await createApiToken(ctx.stores.meta, user.id, input.name, ctx.now()) };
+  },
+});
+
+/** Sessions for the portal's pages: an API token with a short life, kept in an HttpOnly cookie by the web adapter. */
+export const SESSION_HOURS = 12;
+
+export const signIn = defineAction({
+  name: 'session.create',
+  summary: 'Sign in with e-mail and password: a token valid for 12 hours (the pages keep it in a cookie).',
+  input: z.object({ email: z.string().min(1).max(300), password: z.string().min(1).max(200) }),
+  async run(ctx, input, authz) {
+    authz.allowAnyone();
+    const db = ctx.stores.meta;
+    const user = await findUser(db, input.email).catch(() => undefined);
+    const { verifyPassword } = await import('../users/passwords.ts');
+    // The same answer for an unknown e-mail and a wrong password: no way to probe who has an account.
+    if (!user || !(await verifyPassword(input.password, user.password_hash))) {
+      throw new AppError('unauthenticated', 'The e-mail or the password is wrong. Check both; an administrator can reset a password with `dataville user add`.');
+    }
+    const token = await createApiToken(db, user.id, 'session', ctx.now());
+    const expires = new Date(ctx.now().getTime() + SESSION_HOURS * 3600_000);
+    await db.updateTable('api_tokens').set({ expires_at: expires.toISOString() }).where('token_hash', '=', hashApiToken(token)).execute();
+    return { token, expiresAt: expires.toISOString(), user: { email: user.email, name: user.name } };
+  },
+});
+
+export const signOut = defineAction({
+  name: 'session.delete',
+  summary: 'Sign out: the session token stops working.',
+  input: z.object({ token: z.string().min(1) }),
+  async run(ctx, input, authz) {
+    authz.allowAnyone();
+    await ctx.stores.meta.deleteFrom('api_tokens').where('token_hash', '=', hashApiToken(input.token)).where('name', '=', 'session').execute();
+    return { signedOut: true };
   },
 });

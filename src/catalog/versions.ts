@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Stores } from '../context.ts';
 import type { DatasetTable, ResourceTable, VersionTable } from '../stores/meta/schema.ts';
-import type { TableSchema } from '../ingest/types.ts';
+import type { TableOrigin, TableSchema } from '../ingest/types.ts';
 import type { AuditReport } from '../quality/types.ts';
 
 /** File names inside a version folder. */
@@ -24,6 +24,9 @@ export interface StagedVersion {
   sha256: string;
   format: string;
   audit: AuditReport;
+  /** The table's name inside its source, when the source holds several (a workbook's sheet). */
+  tableName?: string;
+  origin?: TableOrigin;
 }
 
 export interface CommitTarget {
@@ -34,49 +37,95 @@ export interface CommitTarget {
   datasetId: string;
   createdBy: string | null;
   now: Date;
+  /** Why this version exists when it is not a plain upload (refresh, rollback). */
+  note?: string;
+}
+
+/** One staged version and the resource it becomes a version of. */
+export interface CommitItem {
+  staged: StagedVersion;
+  resourceId: string;
+  /** A resource to create in the same transaction. */
+  newResource?: ResourceTable;
+}
+
+export interface CommitCommon {
+  newDataset?: DatasetTable;
+  datasetId: string;
+  createdBy: string | null;
+  now: Date;
+  note?: string;
+}
+
+/** Makes one staged version visible (see commitVersions). */
+export async function commitVersion(stores: Stores, staged: StagedVersion, target: CommitTarget): Promise<VersionTable> {
+  const [v] = await commitVersions(stores, [{ staged, resourceId: target.resourceId, newResource: target.newResource }], target);
+  return v;
 }
 
 /**
- * Makes a staged version visible: rename the folder into place, then record it (and any new
- * dataset/resource) in one transaction. If the transaction fails the folder is removed again, so the
- * catalog never points at a missing folder and the previous version stays served.
+ * Makes staged versions visible together: rename each folder into place, then record them (and any
+ * new dataset and resources) in one transaction. If the transaction fails the folders are removed
+ * again, so the catalog never points at a missing folder and the previous versions stay served.
  */
-export async function commitVersion(stores: Stores, staged: StagedVersion, target: CommitTarget): Promise<VersionTable> {
-  const versionId = crypto.randomUUID();
-  const key = `resources/${target.resourceId}/${versionId}`;
-  await stores.blobs.commit(staged.stagingDir, key);
+export async function commitVersions(stores: Stores, items: CommitItem[], common: CommitCommon): Promise<VersionTable[]> {
+  const placed: { item: CommitItem; id: string; key: string }[] = [];
   try {
+    for (const item of items) {
+      const id = crypto.randomUUID();
+      const key = `resources/${item.resourceId}/${id}`;
+      await stores.blobs.commit(item.staged.stagingDir, key);
+      placed.push({ item, id, key });
+    }
     return await stores.meta.transaction().execute(async (trx) => {
-      if (target.newDataset) await trx.insertInto('datasets').values(target.newDataset).execute();
-      if (target.newResource) await trx.insertInto('resources').values(target.newResource).execute();
-      const max = await trx.selectFrom('versions').select(sql<number | null>`max(number)`.as('n')).where('resource_id', '=', target.resourceId).executeTakeFirst();
-      const number = Number(max?.n ?? 0) + 1;
-      const row: VersionTable = {
-        id: versionId,
-        resource_id: target.resourceId,
-        number,
-        storage_key: key,
-        source_name: staged.sourceName,
-        source_bytes: staged.sourceBytes,
-        sha256: staged.sha256,
-        format: staged.format,
-        row_count: staged.audit.rowCount,
-        column_count: staged.audit.columnCount,
-        score: staged.audit.score,
-        schema_json: JSON.stringify(staged.audit.schema),
-        encoding: staged.audit.encoding.encoding,
-        created_by: target.createdBy,
-        created_at: target.now.toISOString(),
-      };
-      await trx.insertInto('versions').values(row).execute();
-      await trx.updateTable('resources').set({ latest_version: number, updated_at: row.created_at }).where('id', '=', target.resourceId).execute();
-      await trx.updateTable('datasets').set({ updated_at: row.created_at }).where('id', '=', target.datasetId).execute();
-      return row;
+      if (common.newDataset) await trx.insertInto('datasets').values(common.newDataset).execute();
+      const rows: VersionTable[] = [];
+      for (const { item, id, key } of placed) {
+        if (item.newResource) await trx.insertInto('resources').values(item.newResource).execute();
+        const max = await trx.selectFrom('versions').select(sql<number | null>`max(number)`.as('n')).where('resource_id', '=', item.resourceId).executeTakeFirst();
+        const number = Number(max?.n ?? 0) + 1;
+        const { staged } = item;
+        const row: VersionTable = {
+          id,
+          resource_id: item.resourceId,
+          number,
+          storage_key: key,
+          source_name: staged.sourceName,
+          source_bytes: staged.sourceBytes,
+          sha256: staged.sha256,
+          format: staged.format,
+          row_count: staged.audit.rowCount,
+          column_count: staged.audit.columnCount,
+          score: staged.audit.score,
+          schema_json: JSON.stringify(staged.audit.schema),
+          encoding: staged.audit.encoding.encoding,
+          created_by: common.createdBy,
+          created_at: common.now.toISOString(),
+          note: common.note ?? null,
+        };
+        await trx.insertInto('versions').values(row).execute();
+        await trx.updateTable('resources').set({ latest_version: number, updated_at: row.created_at }).where('id', '=', item.resourceId).execute();
+        rows.push(row);
+      }
+      const d = await trx.selectFrom('datasets').select('spatial_bbox').where('id', '=', common.datasetId).executeTakeFirst();
+      const bbox = unionBbox([d?.spatial_bbox ? JSON.parse(d.spatial_bbox) : null, ...items.map((i) => i.staged.audit.spatial?.bbox ?? null)]);
+      await trx.updateTable('datasets')
+        .set({ updated_at: common.now.toISOString(), ...(bbox && { spatial_bbox: JSON.stringify(bbox) }) })
+        .where('id', '=', common.datasetId).execute();
+      return rows;
     });
   } catch (e) {
-    await stores.blobs.remove(key);
+    await Promise.all(placed.map((p) => stores.blobs.remove(p.key)));
     throw e;
   }
+}
+
+type Bbox = [number, number, number, number];
+/** The smallest box holding every given box (WGS84 [west, south, east, north]). */
+export function unionBbox(boxes: (Bbox | null)[]): Bbox | null {
+  const real = boxes.filter((b): b is Bbox => !!b);
+  if (!real.length) return null;
+  return [Math.min(...real.map((b) => b[0])), Math.min(...real.map((b) => b[1])), Math.max(...real.map((b) => b[2])), Math.max(...real.map((b) => b[3]))];
 }
 
 /** A committed version of a resource: the latest when number is omitted. */
@@ -117,6 +166,6 @@ export function versionView(v: VersionTable) {
   return {
     id: v.id, number: v.number, sourceName: v.source_name, sourceBytes: v.source_bytes, sha256: v.sha256,
     format: v.format, rowCount: v.row_count, columnCount: v.column_count, score: v.score, encoding: v.encoding,
-    createdAt: v.created_at, createdBy: v.created_by,
+    createdAt: v.created_at, createdBy: v.created_by, note: v.note,
   };
 }

@@ -6,20 +6,27 @@ import { publishCommand } from './publish.ts';
 import { auditCommand } from './audit.ts';
 import { exportCommand } from './export.ts';
 import { userCommand, tokenCommand } from './users.ts';
+import { jobsCommand, refreshCommand, rollbackCommand, workerCommand } from './jobs.ts';
 
 const USAGE = `dataville — open data for Belgian communes
 
 Usage:
   dataville serve [--port N] [--demo]            start the portal (http://localhost:8080)
-  dataville publish FILE --org NIS --title TEXT  publish a file as a new dataset
+  dataville publish FILE --org NIS --title TEXT  publish a file (CSV, XLSX, JSON, GeoJSON) as a new dataset
+            [--url URL instead of FILE] [--schedule daily|weekly|CRON] [--sheet NAME|N] [--pointer /json/path]
             [--dataset ID] [--description TEXT] [--keywords a,b] [--status published|internal|planned]
+  dataville jobs [--state S] [--kind K] [--json]  list jobs; jobs show ID; jobs retry ID
+  dataville worker                               run jobs and scheduled refreshes without serving HTTP
+  dataville refresh RESOURCE_ID                  fetch a resource from its source now
+  dataville rollback RESOURCE_ID VERSION         serve an earlier version again (as a new version)
   dataville audit FILE [--json]                  audit a file; stores nothing
   dataville export DATASET [--format csv|json|parquet|xlsx] [--version N]   write a download to stdout
   dataville user add --email E --name N [--password P] [--org NIS --role admin|editor|dpo|viewer] [--superadmin]
   dataville token add --user EMAIL [--name NAME] create an API token
 
 Environment: PORT (8080), DATAVILLE_DATA_DIR (./data), DATABASE_URL (unset: SQLite in the data folder),
-DATAVILLE_MAX_UPLOAD_BYTES, DATAVILLE_MAX_COLUMNS, LOG_LEVEL.`;
+DATAVILLE_MAX_UPLOAD_BYTES, DATAVILLE_MAX_COLUMNS, DATAVILLE_JOB_WORKERS (1), DATAVILLE_ALLOW_PRIVATE_URLS,
+DATAVILLE_SOURCE_PATHS, LOG_LEVEL. See the README for all.`;
 
 export type CommandFn = (config: Config, args: string[]) => Promise<number | void>;
 
@@ -30,6 +37,10 @@ const commands: Record<string, CommandFn> = {
   export: exportCommand,
   user: userCommand,
   token: tokenCommand,
+  jobs: jobsCommand,
+  worker: workerCommand,
+  refresh: refreshCommand,
+  rollback: rollbackCommand,
 };
 
 /** Runs the CLI; exits with 0 on success, 2 for bad input, 3 for access, 1 otherwise. */

@@ -27,6 +27,8 @@ export async function serveCommand(config: Config, args: string[]) {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await server.listen({ port, host: values.host ?? config.host });
+  // Jobs left by a stopped process, queued ones and scheduled refreshes run here too (DATAVILLE_JOB_WORKERS=0: web only).
+  app.jobs.start();
   process.stderr.write(`Dataville is running at http://localhost:${port} (data in ${config.dataDir}${config.databaseUrl ? ', metadata in PostgreSQL' : ''}).\n`);
   await new Promise(() => {});
 }

@@ -53,7 +53,9 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
       },
       handler: async (req, reply) => {
         const ctx = await ctxOf(app, req);
-        const upload = route.upload ? await saveUpload(req, uploadDir, app.config.maxUploadBytes) : undefined;
+        // An ingest route takes a file, or a JSON body naming a url.
+        const json = /^application\/json\b/i.test(String(req.headers['content-type'] ?? ''));
+        const upload = route.upload && !json ? await saveUpload(req, uploadDir, app.config.maxUploadBytes) : undefined;
         try {
           const out = await callAction(route.action, ctx, route.input(req, upload));
           if (route.file) return sendFile(req, reply, out as DownloadFile, 'version' in ((req.query ?? {}) as object));

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CsvDialect, EncodingReport, ErrorSummary, TableError, TableErrorType, TableSchema } from '../ingest/types.ts';
+import type { CsvDialect, EncodingReport, ErrorSummary, SpatialInfo, TableError, TableErrorType, TableOrigin, TableSchema } from '../ingest/types.ts';
 import { ERROR_CAP_PER_TYPE, byPosition, checkTable } from './checks.ts';
 import { profileTable } from './profile.ts';
 import { scoreAudit } from './score.ts';
@@ -16,6 +16,9 @@ export interface AuditArgs {
   encoding: EncodingReport;
   dialect: CsvDialect | null;
   format: string;
+  table?: { name?: string; origin?: TableOrigin };
+  spatial?: SpatialInfo | null;
+  notes?: string[];
 }
 
 /** Profiles, checks and scores a typed table version and assembles its audit report. */
@@ -38,7 +41,12 @@ export async function auditTable(conn: DuckDBConnection, args: AuditArgs): Promi
     errors,
     errorSummary,
   };
-  return { ...base, ...scoreAudit(base) };
+  const extra = {
+    ...(args.table && { table: args.table }),
+    ...(args.spatial !== undefined && { spatial: args.spatial }),
+    ...(args.notes?.length && { notes: args.notes }),
+  };
+  return { ...base, ...scoreAudit(base), ...extra };
 }
 
 interface ErrorSource {

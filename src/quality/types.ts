@@ -1,4 +1,4 @@
-import type { CsvDialect, EncodingReport, ErrorSummary, TableError, TableSchema } from '../ingest/types.ts';
+import type { CsvDialect, EncodingReport, ErrorSummary, SpatialInfo, TableError, TableOrigin, TableSchema } from '../ingest/types.ts';
 
 export interface ColumnProfile {
   name: string;
@@ -31,4 +31,10 @@ export interface AuditReport {
   errorSummary: ErrorSummary[];
   score: number;
   deductions: Deduction[];
+  /** Which table of the source this is, when the source (a workbook) holds several or it sits in a range. */
+  table?: { name?: string; origin?: TableOrigin };
+  /** Set when the table is spatial: coordinates, their system and the bounding box in WGS84. */
+  spatial?: SpatialInfo | null;
+  /** Facts about the source that are not errors of a row (hidden sheets, spacer columns, reprojection ...). */
+  notes?: string[];
 }

@@ -13,7 +13,7 @@ export interface ApiRoute {
   tag: string;
   /** Builds the action input from the request (params, query, body; upload fields when upload). */
   input: (req: FastifyRequest, upload?: { path: string; name: string; fields: Record<string, string> }) => unknown;
-  /** The request carries a file (multipart or raw body). */
+  /** The request carries a file (multipart or raw body); a JSON body (e.g. with a url) is taken as is. */
   upload?: boolean;
   /** The action returns { path, mediaType, filename } to be sent as a file. */
   file?: boolean;
@@ -37,6 +37,11 @@ function safeJson(s: string): unknown {
   try { return JSON.parse(s); } catch { return undefined; }
 }
 
+/** The input of a route that ingests: an uploaded file with its form fields, or a JSON body (url, sourcePath). */
+function withSource(r: FastifyRequest, up?: { path: string; name: string; fields: Record<string, string> }) {
+  return up ? { ...formFields(up.fields), ...P(r), file: { path: up.path, name: up.name } } : { ...Q(r), ...B(r), ...P(r) };
+}
+
 export const apiRoutes: ApiRoute[] = [
   { method: 'GET', url: '/api/organizations', tag: 'organizations', action: A.listOrganizations, input: (r) => Q(r) },
   { method: 'GET', url: '/api/organizations/:organization', tag: 'organizations', action: A.showOrganization, input: (r) => P(r) },
@@ -44,14 +49,19 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', url: '/api/datasets', tag: 'datasets', action: A.createDataset, input: (r) => B(r), successStatus: 201 },
   { method: 'GET', url: '/api/datasets/:dataset', tag: 'datasets', action: A.showDataset, input: (r) => P(r) },
   { method: 'PATCH', url: '/api/datasets/:dataset', tag: 'datasets', action: A.updateDataset, input: (r) => ({ ...B(r), ...P(r) }) },
-  {
-    method: 'POST', url: '/api/publish', tag: 'datasets', action: A.publishFile, upload: true, successStatus: 201,
-    input: (_r, up) => ({ ...formFields(up!.fields), file: { path: up!.path, name: up!.name } }),
-  },
-  {
-    method: 'POST', url: '/api/datasets/:dataset/versions', tag: 'versions', action: A.addVersion, upload: true, successStatus: 201,
-    input: (r, up) => ({ ...formFields(up!.fields), ...P(r), file: { path: up!.path, name: up!.name } }),
-  },
+  { method: 'POST', url: '/api/publish', tag: 'datasets', action: A.publishFile, upload: true, successStatus: 201, input: (r, up) => withSource(r, up) },
+  { method: 'POST', url: '/api/publish/jobs', tag: 'jobs', action: A.startPublishFile, upload: true, successStatus: 202, input: (r, up) => withSource(r, up) },
+  { method: 'POST', url: '/api/datasets/:dataset/versions', tag: 'versions', action: A.addVersion, upload: true, successStatus: 201, input: (r, up) => withSource(r, up) },
+  { method: 'POST', url: '/api/datasets/:dataset/versions/jobs', tag: 'jobs', action: A.startAddVersionAction, upload: true, successStatus: 202, input: (r, up) => withSource(r, up) },
+  { method: 'POST', url: '/api/resources/:resource/versions/:version/rollback', tag: 'versions', action: A.rollbackVersion, successStatus: 201, input: (r) => P(r) },
+  { method: 'GET', url: '/api/resources/:resource/source', tag: 'sources', action: A.listRefreshes, input: (r) => ({ ...Q(r), ...P(r) }) },
+  { method: 'POST', url: '/api/resources/:resource/source', tag: 'sources', action: A.setSource, input: (r) => ({ ...B(r), ...P(r) }) },
+  { method: 'POST', url: '/api/resources/:resource/refresh', tag: 'sources', action: A.refreshResource, input: (r) => ({ ...Q(r), ...B(r), ...P(r) }) },
+  { method: 'POST', url: '/api/refreshes/:run/approve', tag: 'sources', action: A.approveRefresh, input: (r) => P(r) },
+  { method: 'POST', url: '/api/refreshes/:run/reject', tag: 'sources', action: A.rejectRefresh, input: (r) => P(r) },
+  { method: 'GET', url: '/api/jobs', tag: 'jobs', action: A.listJobsAction, input: (r) => Q(r) },
+  { method: 'GET', url: '/api/jobs/:job', tag: 'jobs', action: A.showJob, input: (r) => P(r) },
+  { method: 'POST', url: '/api/jobs/:job/retry', tag: 'jobs', action: A.retryJob, input: (r) => P(r) },
   { method: 'GET', url: '/api/datasets/:dataset/audit', tag: 'versions', action: A.showAudit, input: (r) => ({ ...Q(r), ...P(r) }) },
   { method: 'GET', url: '/api/datasets/:dataset/download.:format', tag: 'versions', action: A.exportVersion, file: true, input: (r) => ({ ...Q(r), ...P(r) }) },
   { method: 'GET', url: '/api/resources/:resource/versions', tag: 'versions', action: A.listVersionsAction, input: (r) => P(r) },
@@ -59,6 +69,6 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', url: '/api/resources/:resource_id/rows', tag: 'rows', action: A.queryRows, input: (r) => ({ ...B(r), ...P(r) }) },
   {
     method: 'POST', url: '/api/audit', tag: 'audit', action: A.auditFile, upload: true,
-    input: (_r, up) => ({ file: { path: up!.path, name: up!.name } }),
+    input: (_r, up) => (up ? { ...formFields(up.fields), file: { path: up.path, name: up.name } } : {}),
   },
 ];

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.ts';
-import { callAction, queryRows, showAudit, showDataset } from '../../actions/index.ts';
+import { callAction, listRefreshes, listVersionsAction, queryRows, showAudit, showDataset } from '../../actions/index.ts';
+import { isAppError } from '../../errors.ts';
 import { EXPORT_FORMATS } from '../../actions/rows.ts';
 import { html, type SafeHtml } from './html.ts';
 import { fill, formatDate, formatNumber, type StringKey } from './i18n.ts';
@@ -7,6 +8,12 @@ import { knownOrganization, layout, localized, orgName, organizationPath, plainT
 import { renderAudit, typeLabel } from './audit.ts';
 
 const PREVIEW_ROWS = 20;
+
+/** Whether the reader may change the dataset (the page then shows the buttons; the actions check again). */
+function canEdit(ctx: Ctx, organizationId: string): boolean {
+  const a = ctx.actor;
+  return a.kind === 'system' || (a.kind === 'user' && (a.superadmin || ['admin', 'editor'].includes(a.roles[organizationId] ?? '')));
+}
 /** Bookkeeping columns of the row store, not part of the publisher's table. */
 const HIDDEN_FIELDS = new Set(['_id', '_row']);
 
@@ -29,16 +36,22 @@ export async function datasetData(ctx: Ctx, ref: string) {
       rows: `/api/resources/${encodeURIComponent(r.id)}/rows`,
       audit: `/api/datasets/${id}/audit${which}`,
     };
-    if (r.latestVersion == null) return { ...r, version: null, preview: null, audit: null, links };
-    const [rows, audit] = await Promise.all([
+    // Refreshes and held versions are for the organization's members; others see the public history only.
+    const refreshes = await callAction(listRefreshes, ctx, { resource: r.id, limit: 10 }).catch((e) => {
+      if (isAppError(e) && (e.status === 401 || e.status === 403)) return null;
+      throw e;
+    });
+    if (r.latestVersion == null) return { ...r, version: null, preview: null, audit: null, history: [], refreshes, links };
+    const [rows, audit, history] = await Promise.all([
       callAction(queryRows, ctx, { resource_id: r.id, limit: PREVIEW_ROWS, records_format: 'objects' }),
       callAction(showAudit, ctx, { dataset: dataset.id, resource: r.id }),
+      callAction(listVersionsAction, ctx, { resource: r.id }),
     ]);
     const records = Array.isArray(rows.records) ? (rows.records as Record<string, unknown>[]) : [];
     const preview: PreviewTable = { fields: rows.fields, records, total: rows.total ?? records.length };
-    return { ...r, version: audit.version, preview, audit: audit.audit, links };
+    return { ...r, version: audit.version, preview, audit: audit.audit, history: history.versions, refreshes, links };
   }));
-  return { dataset, resources };
+  return { dataset, resources, canEdit: canEdit(ctx, dataset.organization.id) };
 }
 export type DatasetData = Awaited<ReturnType<typeof datasetData>>;
 type ResourceData = DatasetData['resources'][number];
@@ -59,7 +72,7 @@ function previewTable(env: PageEnv, p: PreviewTable, id: string): SafeHtml {
 </table></div>`;
 }
 
-function resourceSection(env: PageEnv, r: ResourceData, index: number): SafeHtml {
+function resourceSection(env: PageEnv, r: ResourceData, index: number, editable: boolean): SafeHtml {
   const { t } = env;
   const id = `r${index + 1}`;
   const heading = html`<h3 id="${id}">${r.name}${r.version ? html` <span class="meta">(${r.format.toUpperCase()}, ${fill(t.version, { n: r.version.number })}, ${formatDate(env.lang, r.version.createdAt)})</span>` : ''}</h3>`;
@@ -73,7 +86,50 @@ ${previewTable(env, r.preview, id)}
 ${renderAudit(env, r.audit, id)}
 <h4>${t.forDevelopers}</h4>
 <ul><li><a href="${r.links.rows}">${t.rowsApi}</a> <code>${r.links.rows}</code></li><li><a href="${r.links.audit}">${t.auditJson}</a></li></ul>
+${refreshSection(env, r, id, editable)}
+${historySection(env, r, id, editable)}
 </section>`;
+}
+
+function diffText(env: PageEnv, d: ResourceData['history'][number]['diff']): string {
+  const { t } = env;
+  if (!d.changed) return t.histNone;
+  const parts = [
+    d.added.length ? fill(t.diffAdded, { c: d.added.map((a) => a.name).join(', ') }) : '',
+    d.removed.length ? fill(t.diffRemoved, { c: d.removed.map((a) => a.name).join(', ') }) : '',
+    d.renamed.length ? fill(t.diffRenamed, { c: d.renamed.map((a) => `${a.from} → ${a.to}`).join(', ') }) : '',
+    d.retyped.length ? fill(t.diffRetyped, { c: d.retyped.map((a) => `${a.name} (${a.from} → ${a.to})`).join(', ') }) : '',
+  ];
+  return parts.filter(Boolean).join(' ; ');
+}
+
+/** Every version with its date, size, rows, score and the column changes from the one before; editors may serve an older one again. */
+function historySection(env: PageEnv, r: ResourceData, id: string, editable: boolean): SafeHtml {
+  const { t } = env;
+  if (!r.history.length) return html``;
+  return html`<h4 id="${id}-history">${t.history}</h4>
+<div class="table-wrap" role="region" aria-labelledby="${id}-history" tabindex="0"><table class="history">
+<thead><tr><th scope="col">${t.histVersion}</th><th scope="col">${t.histDate}</th><th scope="col">${t.histSize}</th><th scope="col">${t.histRows}</th><th scope="col">${t.histScore}</th><th scope="col">${t.histChanges}</th><th scope="col">${t.downloads}</th></tr></thead>
+<tbody>${r.history.map((v) => html`<tr>
+<td>${v.number}${v.number === r.latestVersion ? html` <span class="badge">${t.histServed}</span>` : ''}${v.note ? html`<br><span class="meta">${v.note}</span>` : ''}</td>
+<td>${formatDate(env.lang, v.createdAt)}</td><td>${formatNumber(env.lang, Math.round(Number(v.sourceBytes) / 1024))} KiB</td><td>${formatNumber(env.lang, Number(v.rowCount))}</td><td>${v.score}/100</td>
+<td>${diffText(env, v.diff)}</td>
+<td><a href="${v.download}" download>CSV</a>${editable && v.number !== r.latestVersion ? html`<form method="post" action="/resources/${r.id}/versions/${v.number}/rollback" class="inline"><button type="submit">${t.rollback}</button></form>` : ''}</td>
+</tr>`)}</tbody></table></div>`;
+}
+
+/** For members: where the resource is fetched from, its last refreshes, and any refresh held for a decision. */
+function refreshSection(env: PageEnv, r: ResourceData, id: string, editable: boolean): SafeHtml {
+  const { t } = env;
+  const rf = r.refreshes;
+  if (!rf || (!rf.source && !rf.runs.length)) return html``;
+  const held = rf.runs.filter((run) => run.waitingForReview);
+  return html`<h4 id="${id}-refresh">${t.refreshes}</h4>
+${rf.source ? html`<p>${fill(t.sourceLine, { loc: rf.source.location, schedule: rf.source.schedule ?? '—', next: rf.source.nextRunAt ? formatDate(env.lang, rf.source.nextRunAt) : '—' })}</p>` : ''}
+${editable && rf.source ? html`<form method="post" action="/resources/${r.id}/refresh"><button type="submit">${t.refreshNow}</button></form>` : ''}
+${held.map((h) => html`<div class="notice" role="status"><p><strong>${t.heldTitle}</strong> (${formatDate(env.lang, h.startedAt)})</p><p>${h.message}</p>
+${editable ? html`<form method="post" action="/refreshes/${h.id}/approve" class="inline"><button type="submit">${t.approve}</button></form> <form method="post" action="/refreshes/${h.id}/reject" class="inline"><button type="submit">${t.reject}</button></form>` : ''}</div>`)}
+<ul>${rf.runs.filter((run) => !run.waitingForReview).map((run) => html`<li>${formatDate(env.lang, run.startedAt)} — <strong>${run.outcome}</strong>: ${run.message}</li>`)}</ul>`;
 }
 
 function metadata(env: PageEnv, d: DatasetData['dataset']): SafeHtml {
@@ -114,7 +170,7 @@ ${metadata(env, d)}
 </section>
 <section aria-labelledby="data-heading">
 <h2 id="data-heading">${t.data}</h2>
-${data.resources.length ? data.resources.map((r, i) => resourceSection(env, r, i)) : html`<p>${t.noResources}</p>`}
+${data.resources.length ? data.resources.map((r, i) => resourceSection(env, r, i, data.canEdit)) : html`<p>${t.noResources}</p>`}
 </section>`;
   const crumbs = org ? [{ label: orgName(env, org.name), href: env.href(organizationPath(org)) }] : [];
   return layout(env, { title: plainText(env, d.title), crumbs, body });

@@ -12,6 +12,7 @@ import { homeData, renderHome } from './home.ts';
 import { renderSearch, searchData } from './search.ts';
 import { organizationData, renderOrganization } from './organization.ts';
 import { datasetData, renderDataset } from './dataset.ts';
+import { jobsData, registerForms, renderJobs, renderLogin } from './work.ts';
 
 /**
  * A page is one data function and one template. The HTML route renders the data; the JSON twin
@@ -35,6 +36,9 @@ export async function registerPages(server: FastifyInstance, app: App): Promise<
   servePage(server, app, { url: '/datasets/:dataset', load: (ctx, p) => datasetData(ctx, p.dataset), render: renderDataset });
   servePage(server, app, { url: '/datasets/:organization/:dataset', load: (ctx, p) => datasetData(ctx, `${p.organization}/${p.dataset}`), render: renderDataset });
   servePage(server, app, { url: '/organizations/:organization', load: (ctx, p) => organizationData(ctx, p.organization), render: renderOrganization });
+  servePage(server, app, { url: '/jobs', jsonUrl: '/jobs.json', load: (ctx, _p, q) => jobsData(ctx, q), render: renderJobs });
+  servePage(server, app, { url: '/login', load: async (_ctx, _p, q) => ({ failed: q.failed === '1', next: q.next && q.next.startsWith('/') && !q.next.startsWith('//') ? q.next : '/jobs' }), render: renderLogin });
+  registerForms(server, app);
 }
 
 function servePage<D>(server: FastifyInstance, app: App, page: Page<D>): void {

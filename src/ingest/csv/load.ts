@@ -22,7 +22,7 @@ import { AppError } from '../../errors.ts';
 import { sqlIdent, sqlString } from '../../stores/tables/duckdb.ts';
 import { inferSchema, typedValueSql, type InferColumn, type InferResult } from '../infer.ts';
 import { fieldNamesFromLabels, uniqueName, type FieldNames } from '../labels.ts';
-import type { LoadedTable, PreparedCsv, SchemaField } from '../types.ts';
+import type { LoadedTable, PreparedTable, SchemaField } from '../types.ts';
 import { findFooter, type Footer } from './load-footer.ts';
 import { endsWithCell, hasMixedLineEndings, hasText, mayHaveEmptyLines, scanEmptyLines, type EmptyLines } from './load-lines.ts';
 import { countAtOrBelowSql, StepFunction } from './load-steps.ts';
@@ -45,7 +45,7 @@ const NEVER = '\u0001\u0002dataville-null\u0003';
 let loads = 0;
 
 /** Loads a prepared CSV body, checks its structure, infers a Table Schema and writes typed Parquet. */
-export async function loadCsvTable(conn: DuckDBConnection, input: PreparedCsv, outParquetPath: string, opts: LoadOptions = {}): Promise<LoadedTable> {
+export async function loadCsvTable(conn: DuckDBConnection, input: PreparedTable, outParquetPath: string, opts: LoadOptions = {}): Promise<LoadedTable> {
   const time = timer(opts.onTiming);
   const id = `${process.pid}_${++loads}`;
   const table = sqlIdent(`__load_csv_${id}`);
@@ -70,7 +70,7 @@ export async function loadCsvTable(conn: DuckDBConnection, input: PreparedCsv, o
     const columns = inferColumns(labels, width, declared);
     const inferOptions = { where: `rowid <= ${lastData}`, delimiter: input.dialect.delimiter, rowNumber, errorCap: ERROR_CAP };
     // The checks of sample-typed columns run in the COPY that converts their values: one pass less.
-    let inferred = await inferSchema(conn, table, columns, { ...inferOptions, extraAggregates: structureAggregates(width, declared), deferChecks: true });
+    let inferred = forceTypes(await inferSchema(conn, table, columns, { ...inferOptions, extraAggregates: structureAggregates(width, declared), deferChecks: true }), input.fieldTypes);
     const structure = readStructure(inferred.extra);
     const kept = width + structure.extraColumns;
     time('infer');
@@ -94,7 +94,7 @@ export async function loadCsvTable(conn: DuckDBConnection, input: PreparedCsv, o
     } catch (err) {
       // A value the sample did not foresee (or a date like 31/02): those columns are inferred from every row, and written again.
       if (!inferred.unverified.some(Boolean)) throw err;
-      inferred = await inferSchema(conn, table, columns, { ...inferOptions, recheck: inferred });
+      inferred = forceTypes(await inferSchema(conn, table, columns, { ...inferOptions, recheck: inferred }), input.fieldTypes);
       await writeParquet(conn, target, fieldsOf(inferred, width, kept), [], inferred.pivotYear);
     }
     time('write');
@@ -115,7 +115,7 @@ export async function loadCsvTable(conn: DuckDBConnection, input: PreparedCsv, o
 }
 
 /** Reads the body into `table` (c1..cN, VARCHAR), declaring more columns while a row has more cells. */
-async function readIntoTable(conn: DuckDBConnection, table: string, input: PreparedCsv, width: number): Promise<number> {
+async function readIntoTable(conn: DuckDBConnection, table: string, input: PreparedTable, width: number): Promise<number> {
   let strict = true;
   let bigLines = false;
   for (let step = 0; ; ) {
@@ -147,7 +147,7 @@ async function readIntoTable(conn: DuckDBConnection, table: string, input: Prepa
   }
 }
 
-function unreadable(message: string, input: PreparedCsv): AppError {
+function unreadable(message: string, input: PreparedTable): AppError {
   const line = /CSV Error on Line: (\d+)/.exec(message);
   const after = /after row (\d+)/.exec(message);
   const where = line ? `near row ${input.firstDataRowNumber + Number(line[1]) - 1}` : after ? `after row ${after[1]}` : 'in its data';
@@ -172,7 +172,7 @@ function emptyLinesAt(scan: EmptyLines | null, n: number): number[] {
 }
 
 /** Reads the last rows, makes sure the file was read to its end, and finds the footer among them. */
-async function readFooter(conn: DuckDBConnection, table: string, input: PreparedCsv, declared: number, width: number, n: number): Promise<Footer> {
+async function readFooter(conn: DuckDBConnection, table: string, input: PreparedTable, declared: number, width: number, n: number): Promise<Footer> {
   const tail = (await rows(conn, `SELECT rowid, ${range(declared).map(cellSql).join(', ')} FROM ${table} WHERE rowid >= ${Math.max(0, n - TAIL_ROWS)} ORDER BY rowid`))
     .map(([rowid, ...cells]) => ({ rowid: Number(rowid), cells: cells as (string | null)[] }));
   const last = tail.length ? tail[tail.length - 1].cells.filter((c) => c !== null).pop() ?? '' : null;
@@ -181,6 +181,22 @@ async function readFooter(conn: DuckDBConnection, table: string, input: Prepared
     throw unreadable(`Value with unterminated quote found after row ${input.firstDataRowNumber + n - 1}`, input);
   }
   return findFooter(tail, width, n <= TAIL_ROWS);
+}
+
+/**
+ * Applies the types a reader knows better than inference. Only text-like types are forced (a
+ * GeoJSON geometry is text to the loader); a reader's numeric or date types must be earned by
+ * the values, as in any other table, so they are left to inference.
+ */
+function forceTypes(inferred: InferResult, types: PreparedTable['fieldTypes']): InferResult {
+  if (!types?.some((t) => t === 'geojson' || t === 'string')) return inferred;
+  const fields = inferred.schema.fields.map((f, i): SchemaField => {
+    const t = types[i];
+    return t === 'geojson' || t === 'string' ? { name: f.name, type: t, ...(f.title !== undefined && { title: f.title }) } : f;
+  });
+  const unverified = inferred.unverified.map((u, i) => (types[i] === 'geojson' || types[i] === 'string' ? false : u));
+  const errors = inferred.errors.filter((e) => !(e.fieldNumber && (types[e.fieldNumber - 1] === 'geojson' || types[e.fieldNumber - 1] === 'string')));
+  return { ...inferred, schema: { ...inferred.schema, fields }, unverified, errors };
 }
 
 /** The columns to infer: the header's, then those past it, named field_N. */

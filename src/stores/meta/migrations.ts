@@ -93,6 +93,74 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_jobs_sources': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('organization_id', 'text')
+        .addColumn('dataset_id', 'text')
+        .addColumn('resource_id', 'text')
+        .addColumn('input_json', 'text', (c) => c.notNull())
+        .addColumn('result_json', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('max_attempts', 'integer', (c) => c.notNull())
+        .addColumn('run_after', 'text', (c) => c.notNull())
+        .addColumn('locked_by', 'text')
+        .addColumn('heartbeat_at', 'text')
+        .addColumn('progress_stage', 'text')
+        .addColumn('progress_done', 'integer')
+        .addColumn('progress_total', 'integer')
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .addColumn('history_json', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jobs_claim').on('jobs').columns(['state', 'run_after']).execute();
+      await db.schema.createIndex('jobs_org').on('jobs').columns(['organization_id', 'created_at']).execute();
+      await db.schema.createTable('resource_sources')
+        .addColumn('resource_id', 'text', (c) => c.primaryKey().references('resources.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('options_json', 'text', (c) => c.notNull())
+        .addColumn('schedule', 'text')
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('next_run_at', 'text')
+        .addColumn('last_run_at', 'text')
+        .addColumn('etag', 'text')
+        .addColumn('last_modified', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('resource_sources_due').on('resource_sources').columns(['enabled', 'next_run_at']).execute();
+      await db.schema.createTable('refresh_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('resource_id', 'text', (c) => c.notNull().references('resources.id').onDelete('cascade'))
+        .addColumn('job_id', 'text')
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text')
+        .addColumn('version_number', 'integer')
+        .addColumn('diff_json', 'text')
+        .addColumn('held_key', 'text')
+        .addColumn('held_json', 'text')
+        .addColumn('decided_by', 'text')
+        .addColumn('decided_at', 'text')
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('refresh_runs_resource').on('refresh_runs').columns(['resource_id', 'started_at']).execute();
+      await db.schema.alterTable('versions').addColumn('note', 'text').execute();
+      await db.schema.alterTable('datasets').addColumn('allow_additive_changes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('datasets').addColumn('spatial_bbox', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -65,6 +65,10 @@ export interface DatasetTable {
   status: 'internal' | 'planned' | 'published';
   /** Lower-case, accent-free text of titles, descriptions and keywords, for metadata search. */
   search_text: string;
+  /** 1: a refresh that only adds columns is published without review; other schema changes are always held. */
+  allow_additive_changes: number;
+  /** JSON [west, south, east, north] in WGS84, from the spatial tables of its resources; null when none is spatial. */
+  spatial_bbox: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -98,6 +102,83 @@ export interface VersionTable {
   encoding: string;
   created_by: string | null;
   created_at: string;
+  /** How the version came to be when not a plain upload: "Refresh of <url>", "Rollback to version 2" ... */
+  note: string | null;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A long operation, claimed from this table by any process (jobs/store.ts). */
+export interface JobTable {
+  id: string;
+  kind: string;
+  state: JobState;
+  organization_id: string | null;
+  dataset_id: string | null;
+  resource_id: string | null;
+  input_json: string;
+  result_json: string | null;
+  attempts: number;
+  max_attempts: number;
+  /** Not claimed before this time (ISO): retries wait here with their backoff. */
+  run_after: string;
+  /** `host:pid:random` of the process running it. */
+  locked_by: string | null;
+  heartbeat_at: string | null;
+  progress_stage: string | null;
+  progress_done: number | null;
+  progress_total: number | null;
+  error_code: string | null;
+  /** The reason in words, for a person, when failed (or when the last attempt failed and a retry waits). */
+  error_message: string | null;
+  /** JSON array of {at, event, message}: every claim, retry, loss of a process, end. */
+  history_json: string;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+/** Where a resource's file comes from when Dataville fetches it itself, and when. */
+export interface ResourceSourceTable {
+  resource_id: string;
+  kind: 'url' | 'path';
+  location: string;
+  /** JSON: reader options (sheet, pointer). */
+  options_json: string;
+  /** 'hourly' | 'daily' | 'weekly' | 'monthly' | a cron expression; null: only on demand. */
+  schedule: string | null;
+  enabled: number;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type RefreshOutcome = 'new_version' | 'unchanged' | 'not_modified' | 'held' | 'approved' | 'rejected' | 'failed';
+
+export interface RefreshRunTable {
+  id: string;
+  resource_id: string;
+  job_id: string | null;
+  trigger: 'schedule' | 'manual';
+  outcome: RefreshOutcome;
+  message: string;
+  sha256: string | null;
+  version_number: number | null;
+  /** JSON SchemaDiff against the version served when the run happened. */
+  diff_json: string | null;
+  /** Blob key of a held version waiting for an editor. */
+  held_key: string | null;
+  /** JSON of the held StagedVersion without its folder. */
+  held_json: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  started_at: string;
+  finished_at: string;
 }
 
 export interface Database {
@@ -108,5 +189,8 @@ export interface Database {
   datasets: DatasetTable;
   resources: ResourceTable;
   versions: VersionTable;
+  jobs: JobTable;
+  resource_sources: ResourceSourceTable;
+  refresh_runs: RefreshRunTable;
   kysely_migration?: { name: string; timestamp: string };
 }
