@@ -77,7 +77,7 @@ for (const backend of backends()) {
       ['a binary file', () => file('image.csv', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 0)])), 'binary_file'],
       ['a file with only a header', () => file('header.csv', 'a;b;c\n'), 'header_only'],
       ['a 50,000-column header', () => file('wide.csv', Array.from({ length: 50000 }, (_, i) => `c${i}`).join(';') + '\n' + Array.from({ length: 50000 }, () => '1').join(';') + '\n'), 'too_many_columns'],
-      ['an XLSX named .xlsx (not yet read)', () => file('book.xlsx', Buffer.from('PK\x03\x04rest')), 'unsupported_format'],
+      ['a truncated XLSX', () => file('book.xlsx', Buffer.from('PK\x03\x04rest')), 'unreadable_table'],
     ];
     for (const [what, make, code] of bad) {
       test(`${what} gets a clear error and changes nothing`, async () => {

@@ -126,6 +126,11 @@ export interface PreparedTable extends Omit<PreparedCsv, 'encoding'> {
   spatial?: SpatialInfo;
   /** Notes about the source that are not errors of a row (hidden sheets skipped, spacer columns dropped ...). */
   notes?: string[];
+  /**
+   * Every record is data: no footer rows are looked for at the end (JSON, GeoJSON, where a sparse
+   * last record would otherwise read as a note below the table). Trailing blank rows still are.
+   */
+  noFooter?: boolean;
 }
 
 /** Frictionless Table Schema field. */

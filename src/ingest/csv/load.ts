@@ -180,7 +180,10 @@ async function readFooter(conn: DuckDBConnection, table: string, input: Prepared
   if (!complete) {
     throw unreadable(`Value with unterminated quote found after row ${input.firstDataRowNumber + n - 1}`, input);
   }
-  return findFooter(tail, width, n <= TAIL_ROWS);
+  const found = findFooter(tail, width, n <= TAIL_ROWS);
+  if (!input.noFooter || !found.footers.length) return found;
+  // Records of JSON are all data: the rows taken for a footer go back to the table.
+  return { lastData: Math.max(found.lastData, ...found.footers.map((f) => f.row.rowid)), footers: [], blanks: found.blanks.filter((b) => b.rowid > Math.max(...found.footers.map((f) => f.row.rowid))) };
 }
 
 /**
