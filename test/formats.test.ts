@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openTestApp } from './helpers/backends.ts';
-import { tempDir } from './helpers/paths.ts';
+import { SAMPLES_DIR, tempDir } from './helpers/paths.ts';
 import { callAction } from '../src/actions/registry.ts';
 import { publishFile, queryRows, showDataset } from '../src/actions/index.ts';
 import type { AppError } from '../src/errors.ts';
@@ -74,5 +74,45 @@ describe('JSON and GeoJSON publish through the same pipeline', () => {
     // Grand-Place (4.3525, 50.8467) is a corner point of the two: on the box's edge, within a metre or so.
     const eps = 1e-4;
     assert.ok(w <= 4.3525 + eps && e >= 4.3525 - eps && s <= 50.8467 + eps && n >= 50.8467 - eps && n > 50.89, `${out.audit.spatial!.bbox}`);
+  });
+
+  test('the Statbel real-estate workbook: three header rows under merged cells, spacer columns dropped, one table', async () => {
+    const name = 'statbel-immo-trimestre-par-commune-fr.xlsx';
+    const out = await callAction(publishFile, app.ctx(sys), { organization: '92094', title: 'Immo', file: { path: path.join(SAMPLES_DIR, name), name } });
+    assert.equal(out.tables.length, 1);
+    assert.equal(out.version.rowCount, 33698);
+    const fields = out.audit.schema.fields;
+    assert.deepEqual(fields.slice(0, 4).map((f) => [f.name, f.type]), [['refnis', 'string'], ['localité', 'string'], ['année', 'integer'], ['période', 'string']]);
+    assert.match(fields[4].name, /^ventes de biens immobiliers - Toutes les maisons .* - nombre transactions$/);
+    assert.ok(out.audit.notes?.some((n) => /spacer columns E, J, O, T/.test(n)), 'the dropped spacer columns are reported');
+    const rows = await callAction(queryRows, app.ctx(sys), { resource_id: out.resourceId, filters: { localité: 'AARTSELAAR' }, limit: 1, sort: 'année, période', records_format: 'objects' });
+    const first = (rows.records as Record<string, unknown>[])[0];
+    assert.equal(first.refnis, '11001');
+    assert.equal(first['année'], 2010);
+  });
+
+  test('the Statbel first-names workbook: every visible data sheet a resource, codes kept with their leading zero', async () => {
+    const name = 'statbel-firstnames-prov-2017-2025-fr.xlsx';
+    const out = await callAction(publishFile, app.ctx(sys), { organization: '92094', title: 'Prénoms', file: { path: path.join(SAMPLES_DIR, name), name } });
+    assert.equal(out.tables.length, 18, 'F_PROV and M_PROV for 2017-2025; the Contenu index is not a table');
+    const t2017 = out.tables.find((t) => t.table === 'F_PROV2017')!;
+    assert.equal(t2017.rowCount, 2412);
+    const d = await callAction(showDataset, app.ctx(sys), { dataset: out.dataset.id });
+    assert.equal(d.resources.length, 18);
+    assert.deepEqual(out.audit.schema.fields.map((f) => [f.name, f.type]), [['Rang', 'integer'], ['Refnis', 'string'], ['NUTS2', 'string'], ['Province/région', 'string'], ['Prénom', 'string'], ['Nombre', 'integer']]);
+    // 2017 stores Refnis as the number 4000 shown as 00000, 2025 as the text "04000": the same code in both.
+    for (const table of ['F_PROV2017', 'F_PROV2025']) {
+      const rid = out.tables.find((t) => t.table === table)!.resourceId;
+      const rows = await callAction(queryRows, app.ctx(sys), { resource_id: rid, filters: { Refnis: '04000' }, limit: 1, records_format: 'objects' });
+      assert.ok((rows.total ?? 0) > 0, `${table} has rows with Refnis 04000`);
+    }
+  });
+
+  test('a truncated workbook is refused with a clear error', async () => {
+    const full = fs.readFileSync(path.join(SAMPLES_DIR, 'statbel-firstnames-prov-2017-2025-fr.xlsx'));
+    const cut = file('cut.xlsx', '');
+    fs.writeFileSync(cut.path, full.subarray(0, full.length / 2));
+    await assert.rejects(callAction(publishFile, app.ctx(sys), { organization: '92094', title: 'Cut', file: cut }),
+      (e: AppError) => e.status === 422 && /damaged|incomplete|cut off/i.test(e.message));
   });
 });
