@@ -227,8 +227,8 @@ export function detectHeader(grid: Grid, cols: number[], top: number, bottom: nu
 
   const skipped: TableError[] = [];
   let blanks = 0;
-  const blankRow = (r: number) => {
-    if (++blanks <= BLANK_ERRORS) skipped.push({ type: 'blank-row', rowNumber: r, message: `Row ${r} is blank and sits above the table; it was skipped.` });
+  const blankRow = (r: number, where = 'above the table') => {
+    if (++blanks <= BLANK_ERRORS) skipped.push({ type: 'blank-row', rowNumber: r, message: `Row ${r} is blank and sits ${where}; it was skipped.` });
   };
 
   let r = top;
@@ -267,7 +267,7 @@ export function detectHeader(grid: Grid, cols: number[], top: number, bottom: nu
       headerRows.push(r);
       r++;
     }
-    for (; r <= end && info(r).shown === 0; r++) blankRow(r);
+    for (; r <= end && info(r).shown === 0; r++) blankRow(r, 'between the header and the data');
   }
   return { skipped, headerRows, firstDataRow: r };
 }

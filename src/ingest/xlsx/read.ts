@@ -254,11 +254,17 @@ function isTableOfContents(scan: SheetScan): boolean {
   return scan.valueCells <= 5000 && scan.internalLinkCells >= 0.5 * scan.valueCells;
 }
 
-/** One value per row (almost always), long text: explanations, not a table. */
+/**
+ * One value per row (almost always), few rows, mostly sentences: explanations, not a table. A list
+ * of names in one column has short values; it stays a table.
+ */
 function isNotes(scan: SheetScan): boolean {
-  if (scan.multiRows > 0.1 * scan.valueRows) return false;
-  const texts = scan.sample.flatMap((s) => [...s.cells.values()]).filter(isLabelText).map((c) => c.v.length).sort((a, b) => a - b);
-  return texts.length > 0 && texts[Math.floor(texts.length / 2)] >= 40;
+  if (scan.valueRows > 500 || scan.multiRows > 0.1 * scan.valueRows) return false;
+  const texts = scan.sample.flatMap((s) => [...s.cells.values()]).filter(isLabelText).map((c) => c.v.trim());
+  if (texts.length === 0) return false;
+  const lengths = texts.map((t) => t.length).sort((a, b) => a - b);
+  const sentences = texts.filter((t) => t.split(/\s+/).length >= 6).length;
+  return lengths[Math.floor(lengths.length / 2)] >= 40 && sentences >= texts.length / 2;
 }
 
 interface Bodies {

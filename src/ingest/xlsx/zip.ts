@@ -185,15 +185,6 @@ export class SafeZip {
     return this.entries.has(normalise(name));
   }
 
-  names(): string[] {
-    return [...this.entries.values()].map((e) => e.fileName);
-  }
-
-  /** The part's declared unpacked size, or 0 when absent. */
-  size(name: string): number {
-    return this.entries.get(normalise(name))?.uncompressedSize ?? 0;
-  }
-
   /** Streams a part as UTF-8 text chunks, counting the inflated bytes against the limits. */
   async *text(name: string): AsyncGenerator<string> {
     const entry = this.entries.get(normalise(name));
