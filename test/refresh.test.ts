@@ -10,6 +10,11 @@ import {
 import { exportVersion } from '../src/actions/rows.ts';
 import type { AppError } from '../src/errors.ts';
 import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './helpers/paths.ts';
+import { createUser, createApiToken, grantRole } from '../src/users/accounts.ts';
+import { resolveOrganization } from '../src/catalog/organizations.ts';
+import { actorFromToken } from '../src/users/accounts.ts';
 
 /** A local web server whose file can be changed by the test; counts the requests it answers. */
 function fileServer() {
@@ -143,6 +148,31 @@ for (const backend of backends()) {
       const failed = (await callAction(listJobsAction, ctx, { state: 'failed', resource: out.resourceId })).jobs;
       assert.equal(failed.length, 1);
       assert.match(failed[0].error!.message, /web page/);
+    });
+
+    test('a path watched on disk: only folders the operator listed, a new version when the export changes', async () => {
+      const exports = tempDir('dv-exports-');
+      const a = await openTestApp(backend, { sourcePaths: exports });
+      try {
+        const file = path.join(exports, 'population.csv');
+        fs.writeFileSync(file, 'Section;Habitants\nJambes;21000\n');
+        const ctx = a.ctx({ kind: 'system' });
+        const out = await callAction(publishFile, ctx, { organization: '92094', title: 'Population', sourcePath: file, schedule: 'daily' });
+        let r = await callAction(refreshResource, ctx, { resource: out.resourceId });
+        assert.equal(r.refresh?.outcome, 'unchanged');
+        fs.writeFileSync(file, 'Section;Habitants\nJambes;21100\n');
+        r = await callAction(refreshResource, ctx, { resource: out.resourceId });
+        assert.equal(r.refresh?.outcome, 'new_version');
+        // An editor may point a resource only into the listed folders.
+        const org = await resolveOrganization(a.stores.meta, '92094', new Date());
+        const ed = await createUser(a.stores.meta, { email: 'ed@namur.be', name: 'Ed', password: 'a long password here' }, new Date());
+        await grantRole(a.stores.meta, ed.id, org.id, 'editor', new Date());
+        const editor = a.ctx(await actorFromToken(a.stores.meta, await createApiToken(a.stores.meta, ed.id, 't', new Date()), new Date()));
+        await assert.rejects(callAction(setSource, editor, { resource: out.resourceId, sourcePath: '/etc/passwd' }), (e: AppError) => e.code === 'forbidden' && /DATAVILLE_SOURCE_PATHS/.test(e.message));
+        await callAction(setSource, editor, { resource: out.resourceId, sourcePath: file, schedule: 'weekly' });
+      } finally {
+        await a.close();
+      }
     });
 
     test('an address on a private network is refused unless the administrator allows it; nothing is created', async () => {

@@ -171,3 +171,24 @@ export async function upsertSource(ctx: Ctx, resourceId: string, s: { kind: 'url
   if (existing) await ctx.stores.meta.updateTable('resource_sources').set(row).where('resource_id', '=', resourceId).execute();
   else await ctx.stores.meta.insertInto('resource_sources').values({ ...row, resource_id: resourceId, last_run_at: null, etag: null, last_modified: null, created_at: iso }).execute();
 }
+
+/**
+ * Removes kept uploads that no job will read any more: their ingest finished (a success removes its
+ * upload itself), failed for good, or never got queued because the process stopped in between.
+ */
+export async function sweepUploads(ctx: Ctx, minAgeMs: number): Promise<number> {
+  const root = ctx.stores.blobs.resolve('uploads');
+  const names = await fs.promises.readdir(root).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const key = `uploads/${name}`;
+    const stat = await fs.promises.stat(ctx.stores.blobs.resolve(key)).catch(() => null);
+    if (!stat || Date.now() - stat.mtimeMs < minAgeMs) continue;
+    const waiting = await ctx.stores.meta.selectFrom('jobs').select('id')
+      .where('state', 'in', ['queued', 'running']).where('input_json', 'like', `%${key}%`).executeTakeFirst();
+    if (waiting) continue;
+    await ctx.stores.blobs.remove(key);
+    removed++;
+  }
+  return removed;
+}

@@ -61,7 +61,8 @@ function back(req: FastifyRequest, fallback: string): string {
   if (!ref) return fallback;
   try {
     const u = new URL(ref);
-    return u.host === req.headers.host ? u.pathname + u.search : fallback;
+    // Compared as URLs, so that "host:80" and "host" (the default port) are the same site.
+    return u.host === new URL(`${u.protocol}//${req.headers.host ?? ''}`).host ? u.pathname + u.search : fallback;
   } catch {
     return fallback;
   }
