@@ -24,7 +24,7 @@ export async function auditCommand(config: Config, args: string[]) {
     const report = await callAction(auditFile, app.ctx({ kind: 'system' }, { progress: bar.progress }), { file: { path: path.resolve(file), name: path.basename(file) } });
     bar.stop();
     if (values.json) process.stdout.write(JSON.stringify(report) + '\n');
-    else process.stdout.write(describeAudit(report).join('\n') + '\n');
+    else process.stdout.write((report.tables ?? [report]).map((r) => describeAudit(r).join('\n')).join('\n\n') + '\n');
   } finally {
     bar.stop();
     await app.close();

@@ -31,6 +31,8 @@ export interface ReadOptions {
 
 export interface IngestOptions extends ReadOptions {
   progress?: ProgressFn;
+  /** Facts about how the file was obtained (a fetch's warnings), added to every table's audit notes. */
+  sourceNotes?: string[];
 }
 
 const EXTENSIONS: Record<string, SourceFormat> = {
@@ -116,8 +118,9 @@ export async function readSource(sourcePath: string, sourceName: string, workDir
 const CONTAINER_ENCODING: EncodingReport = { encoding: 'utf-8', bom: false, method: 'container', confidence: 1, mojibake: null, invalidSequences: 0 };
 
 /** Loads one prepared table into Parquet at parquetPath and audits it. */
-export async function analyseTable(conn: DuckDBConnection, table: PreparedTable, format: SourceFormat, parquetPath: string): Promise<{ loaded: LoadedTable; audit: AuditReport }> {
+export async function analyseTable(conn: DuckDBConnection, table: PreparedTable, format: SourceFormat, parquetPath: string, onAudit?: () => void): Promise<{ loaded: LoadedTable; audit: AuditReport }> {
   const loaded = await loadCsvTable(conn, table, parquetPath);
+  onAudit?.();
   let spatial = table.spatial ?? null;
   if (!spatial) {
     const { detectSpatial } = await import('./spatial/detect.ts');
@@ -144,7 +147,7 @@ export async function analyseFile(engine: TableEngine, sourcePath: string, sourc
       const out: { table: PreparedTable; audit: AuditReport }[] = [];
       for (const [i, table] of tables.entries()) {
         progress('load', 1 + (i / tables.length), 3);
-        const { audit } = await analyseTable(conn, table, format, path.join(workDir, `table-${i + 1}.parquet`));
+        const { audit } = await analyseTable(conn, table, format, path.join(workDir, `table-${i + 1}.parquet`), () => progress('audit', 2 + i / tables.length, 3));
         out.push({ table, audit });
       }
       return out;
@@ -189,8 +192,8 @@ export async function stageVersions(engine: TableEngine, blobs: BlobStore, sourc
           await linkOrCopy(original, path.join(dirs[i], originalName));
         }
         progress('load', 1 + i / tables.length, 3);
-        const { audit } = await analyseTable(conn, table, format, path.join(dirs[i], VERSION_FILES.parquet));
-        progress('audit', 2 + i / tables.length, 3);
+        const withNotes = opts.sourceNotes?.length ? { ...table, notes: [...opts.sourceNotes, ...(table.notes ?? [])] } : table;
+        const { audit } = await analyseTable(conn, withNotes, format, path.join(dirs[i], VERSION_FILES.parquet), () => progress('audit', 2 + i / tables.length, 3));
         await fs.promises.writeFile(path.join(dirs[i], VERSION_FILES.audit), JSON.stringify(audit, null, 1));
         staged.push({ stagingDir: dirs[i], sourceName, sourceBytes: bytes, sha256, format, audit, tableName: table.name, origin: table.origin });
       }

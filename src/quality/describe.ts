@@ -8,7 +8,14 @@ const ERRORS_SHOWN = 10;
 /** The audit in plain words, one line per item (CLI `dataville audit FILE`, dataset page). */
 export function describeAudit(report: AuditReport, lang: Lang = 'en'): string[] {
   const w = words(lang);
-  const lines = [encodingLine(report, w), formatLine(report, w), w.size(report.rowCount, report.columnCount)];
+  const lines = [
+    ...(report.table?.name ? [`${report.table.name}${report.table.origin?.range ? ` (${report.table.origin.range})` : ''}`] : []),
+    // A workbook's or JSON file's text encoding is the format's own: nothing to report.
+    ...(report.encoding.method === 'container' ? [] : [encodingLine(report, w)]),
+    formatLine(report, w), w.size(report.rowCount, report.columnCount),
+    ...(report.spatial ? [`${report.spatial.kind} (${report.spatial.sourceCrs}): ${report.spatial.bbox.map((x) => x.toFixed(5)).join(', ')}`] : []),
+    ...(report.notes ?? []).map((n) => `* ${n}`),
+  ];
   if (report.columns.length) {
     lines.push(w.columns);
     for (const c of report.columns) lines.push('  ' + columnLine(c, report.rowCount, w));

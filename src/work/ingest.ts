@@ -81,7 +81,7 @@ export async function stageSource(ctx: Ctx, source: IngestSource, options: z.inf
   const fetched = await fetchSource(ctx, source.kind === 'url' ? { kind: 'url', location: source.url } : { kind: 'path', location: source.path }, workDir, {});
   if (fetched.notModified) throw new AppError('internal', 'A conditional fetch answered 304 to an unconditional request.');
   const name = source.kind === 'path' ? source.name : fetched.fileName;
-  return { staged: await stageVersions(tables, blobs, fetched.path, name, opts, { bytes: fetched.bytes, sha256: fetched.sha256 }), name, fetched };
+  return { staged: await stageVersions(tables, blobs, fetched.path, name, { ...opts, sourceNotes: fetched.warnings }, { bytes: fetched.bytes, sha256: fetched.sha256 }), name, fetched };
 }
 
 /** Picks the staged table a resource follows (by table name when the source holds several). */

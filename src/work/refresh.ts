@@ -67,7 +67,7 @@ export async function runRefreshJob(run: JobRun): Promise<RefreshResult> {
     const options = ReadOptionsSchema.parse(JSON.parse(source.options_json));
     let staged: StagedVersion[];
     try {
-      staged = await stageVersions(ctx.stores.tables, ctx.stores.blobs, fetched.path, fetched.fileName, { maxColumns: ctx.config.maxColumns, sheet: options.sheet, pointer: options.pointer, progress: ctx.progress }, { bytes: fetched.bytes, sha256: fetched.sha256 });
+      staged = await stageVersions(ctx.stores.tables, ctx.stores.blobs, fetched.path, fetched.fileName, { maxColumns: ctx.config.maxColumns, sheet: options.sheet, pointer: options.pointer, progress: ctx.progress, sourceNotes: fetched.warnings }, { bytes: fetched.bytes, sha256: fetched.sha256 });
     } catch (e) {
       await record('failed', `The new file could not be read, so version ${latest?.number ?? '-'} stays served: ${e instanceof Error ? e.message : String(e)}`, { sha256: fetched.sha256 });
       throw e;

@@ -147,7 +147,7 @@ ${d.theme ? html`<dt>${t.theme}</dt><dd>${d.theme}</dd>` : ''}
 <dt>${t.publisher}</dt><dd>${d.publisher ?? none}</dd>
 <dt>${t.contact}</dt><dd>${contact ?? none}</dd>
 <dt>${t.updateFrequency}</dt><dd>${freq ?? none}</dd>
-<dt>${t.spatial}</dt><dd>${d.spatial ?? none}</dd>
+<dt>${t.spatial}</dt><dd>${d.spatial ?? none}${d.spatialBbox ? html` <span class="meta">(${d.spatialBbox.map((x) => x.toFixed(4)).join(', ')})</span>` : ''}</dd>
 <dt>${t.temporal}</dt><dd>${period ?? none}</dd>
 <dt>${t.status}</dt><dd>${statusBadge(env, d.status)}</dd>
 <dt>${t.updated}</dt><dd>${formatDate(env.lang, d.updatedAt)}</dd>
