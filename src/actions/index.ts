@@ -1,5 +1,5 @@
 /** Everything Dataville can do: the list of actions. Adapters (HTTP, pages, CLI) call these and nothing else. */
-export { listOrganizations, showOrganization } from './organizations.ts';
+export { listOrganizations, showOrganization, updateOrganization } from './organizations.ts';
 export { searchDatasetsAction, showDataset, createDataset, updateDataset } from './datasets.ts';
 export { publishFile, startPublishFile, addVersion, startAddVersionAction, rollbackVersion, listVersionsAction, showAudit, prepareVersion } from './versions.ts';
 export { listJobsAction, showJob, retryJob, setSource, refreshResource, listRefreshes, approveRefresh, rejectRefresh } from './jobs.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sql } from 'kysely';
 import { defineAction } from './registry.ts';
+import { AppError } from '../errors.ts';
 import { getOrganization, organizationView } from '../catalog/organizations.ts';
 import { foldText } from '../catalog/text.ts';
 
@@ -30,5 +31,39 @@ export const showOrganization = defineAction({
   async run(ctx, input, authz) {
     authz.allowAnyone();
     return organizationView(await getOrganization(ctx.stores.meta, input.organization));
+  },
+});
+
+/** KBO/BCE numbers: 10 digits (a leading 0 or 1), the last two a mod-97 check of the first eight. */
+function enterpriseNumber(raw: string): string | null {
+  const digits = raw.replace(/[\s.]/g, '').replace(/^BE/i, '');
+  if (!/^[01]\d{9}$/.test(digits)) return null;
+  return 97 - (Number(digits.slice(0, 8)) % 97) === Number(digits.slice(8)) ? digits : null;
+}
+
+export const updateOrganization = defineAction({
+  name: 'organization.update',
+  summary: 'Set what catalogs need to name the organization: its enterprise number (KBO/BCE), web site and e-mail.',
+  input: z.object({
+    organization: z.string().min(1),
+    enterpriseNumber: z.string().max(20).nullable().optional().describe('KBO/BCE number, e.g. 0123.456.749'),
+    homepage: z.string().url().max(500).nullable().optional(),
+    email: z.string().email().max(300).nullable().optional(),
+  }),
+  async run(ctx, input, authz) {
+    const db = ctx.stores.meta;
+    const org = await getOrganization(db, input.organization);
+    authz.requireRole(org.id, ['admin'], 'change the identity of this organization');
+    let kbo: string | null | undefined = input.enterpriseNumber;
+    if (typeof kbo === 'string') {
+      kbo = enterpriseNumber(kbo);
+      if (!kbo) throw new AppError('validation_failed', `"${input.enterpriseNumber}" is not a valid enterprise number (KBO/BCE): it has 10 digits, starts with 0 or 1, and its last two digits are 97 minus the first eight modulo 97. Copy it from the Crossroads Bank for Enterprises (kbopub.economie.fgov.be).`);
+    }
+    await db.updateTable('organizations').set({
+      ...(kbo !== undefined && { enterprise_number: kbo }),
+      ...(input.homepage !== undefined && { homepage: input.homepage }),
+      ...(input.email !== undefined && { email: input.email }),
+    }).where('id', '=', org.id).execute();
+    return organizationView(await getOrganization(db, org.id));
   },
 });

@@ -32,6 +32,9 @@ export async function resolveOrganization(db: MetaDb, ref: string, now: Date): P
     province: commune.province || null,
     region: commune.region,
     population: commune.population,
+    enterprise_number: null,
+    homepage: null,
+    email: null,
     created_at: now.toISOString(),
   };
   // Two processes may create the same commune at once: the unique NIS code decides, then we read back.
@@ -56,6 +59,9 @@ export function organizationView(o: Organization) {
     province: o.province,
     region: o.region,
     population: o.population,
+    enterpriseNumber: o.enterprise_number,
+    homepage: o.homepage,
+    email: o.email,
     createdAt: o.created_at,
   };
 }

@@ -45,6 +45,7 @@ function withSource(r: FastifyRequest, up?: { path: string; name: string; fields
 export const apiRoutes: ApiRoute[] = [
   { method: 'GET', url: '/api/organizations', tag: 'organizations', action: A.listOrganizations, input: (r) => Q(r) },
   { method: 'GET', url: '/api/organizations/:organization', tag: 'organizations', action: A.showOrganization, input: (r) => P(r) },
+  { method: 'PATCH', url: '/api/organizations/:organization', tag: 'organizations', action: A.updateOrganization, input: (r) => ({ ...B(r), ...P(r) }) },
   { method: 'GET', url: '/api/datasets', tag: 'datasets', action: A.searchDatasetsAction, input: (r) => Q(r) },
   { method: 'POST', url: '/api/datasets', tag: 'datasets', action: A.createDataset, input: (r) => B(r), successStatus: 201 },
   { method: 'GET', url: '/api/datasets/:dataset', tag: 'datasets', action: A.showDataset, input: (r) => P(r) },

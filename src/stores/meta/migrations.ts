@@ -161,6 +161,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('datasets').addColumn('spatial_bbox', 'text').execute();
     },
   },
+  '0003_organization_identity': {
+    async up(db: Kysely<any>) {
+      // What catalogs need to name a publisher: its enterprise number (KBO/BCE), web site and e-mail.
+      await db.schema.alterTable('organizations').addColumn('enterprise_number', 'text').execute();
+      await db.schema.alterTable('organizations').addColumn('homepage', 'text').execute();
+      await db.schema.alterTable('organizations').addColumn('email', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,6 +12,10 @@ export interface OrganizationTable {
   province: string | null;
   region: string | null;
   population: number | null;
+  /** KBO/BCE enterprise number, 10 digits without dots (e.g. 0123456749), set by an admin. */
+  enterprise_number: string | null;
+  homepage: string | null;
+  email: string | null;
   created_at: string;
 }
 
