@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
 import type { App } from '../app.ts';
 import { callAction } from '../actions/registry.ts';
 import { publishFile } from '../actions/versions.ts';
@@ -22,7 +23,7 @@ const frDate = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String
 interface DemoFile { name: string; title: string; description: string; keywords: string[]; bytes: Buffer; theme: string }
 
 /** Generates the demo files, each as a commune's office software would write it. */
-export function demoFiles(): DemoFile[] {
+export async function demoFiles(): Promise<DemoFile[]> {
   const r = rng(2024);
   const files: DemoFile[] = [];
 
@@ -75,6 +76,36 @@ export function demoFiles(): DemoFile[] {
     description: 'Population légale au 1er janvier 2024 par commune de la province de Namur. Source : Statbel (Direction générale Statistique), 2024.',
     keywords: ['population', 'démographie', 'Statbel'], theme: 'SOCI', bytes: iconv.encode(pop.join('\r\n') + '\r\n', 'windows-1252'),
   });
+
+  // Glass and textile containers as a GIS exports them: GeoJSON points.
+  const kinds = ['Bulle à verre', 'Bulle à textile', 'Bulle à verre enterrée'];
+  const features = Array.from({ length: 60 }, (_, i) => ({
+    type: 'Feature', id: `BUL-${String(i + 1).padStart(3, '0')}`,
+    properties: { type: kinds[Math.floor(r() * kinds.length)], rue: `${places[Math.floor(r() * places.length)]}`, vidage: ['lundi', 'mercredi', 'vendredi'][i % 3] },
+    geometry: { type: 'Point', coordinates: [Number((4.83 + r() * 0.07).toFixed(6)), Number((50.44 + r() * 0.05).toFixed(6))] },
+  }));
+  files.push({
+    name: 'bulles-a-verre.geojson', title: 'Bulles à verre et à textile', description: 'Emplacements des bulles à verre et à textile, avec leur type et leur jour de vidange.',
+    keywords: ['déchets', 'recyclage', 'propreté'], theme: 'ENVI', bytes: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })),
+  });
+
+  // The population office's workbook: a title row, a merged header over two rows, one sheet per year.
+  const wb = new ExcelJS.Workbook();
+  for (const year of [2022, 2023]) {
+    const ws = wb.addWorksheet(`État civil ${year}`);
+    ws.addRow([`Mouvements de la population — ${year}`]);
+    ws.addRow(['Mois', 'Naissances', null, 'Décès', null]);
+    ws.addRow([null, 'Garçons', 'Filles', 'Hommes', 'Femmes']);
+    ws.mergeCells('B2:C2');
+    ws.mergeCells('D2:E2');
+    ws.mergeCells('A2:A3');
+    for (let m = 0; m < 12; m++) ws.addRow([new Date(Date.UTC(year, m, 1)), 40 + Math.floor(r() * 30), 38 + Math.floor(r() * 30), 35 + Math.floor(r() * 25), 36 + Math.floor(r() * 25)]);
+    ws.getColumn(1).numFmt = 'mm/yyyy';
+  }
+  files.push({
+    name: 'etat-civil.xlsx', title: 'Naissances et décès par mois', description: 'Naissances et décès enregistrés par le service de l’état civil, par mois et par sexe (une feuille par année).',
+    keywords: ['population', 'état civil', 'naissances', 'décès'], theme: 'SOCI', bytes: Buffer.from(await wb.xlsx.writeBuffer()),
+  });
   return files;
 }
 
@@ -86,7 +117,7 @@ export async function seedDemo(app: App): Promise<number> {
   try {
     const ctx = app.ctx({ kind: 'system' });
     let n = 0;
-    for (const f of demoFiles()) {
+    for (const f of await demoFiles()) {
       const file = path.join(dir, f.name);
       fs.writeFileSync(file, f.bytes);
       await callAction(publishFile, ctx, {
