@@ -64,6 +64,10 @@ export async function newDatasetRow(ctx: Ctx, org: Organization, m: DatasetMetad
     search_text: datasetSearchText(title, description, keywords),
     allow_additive_changes: m.allowAdditiveChanges ? 1 : 0,
     spatial_bbox: null,
+    harvest_source_id: null,
+    harvest_identifier: null,
+    harvest_hash: null,
+    landing_page: null,
     created_at: now,
     updated_at: now,
   };

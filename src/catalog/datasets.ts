@@ -91,7 +91,12 @@ export function datasetView(d: DatasetTable, org: OrganizationTable | undefined,
     status: d.status,
     createdAt: d.created_at,
     updatedAt: d.updated_at,
-    resources: resources.map((r) => ({ id: r.id, name: r.name, format: r.format, latestVersion: r.latest_version, updatedAt: r.updated_at })),
+    landingPage: d.landing_page,
+    harvested: d.harvest_source_id ? { sourceId: d.harvest_source_id, identifier: d.harvest_identifier } : null,
+    resources: resources.map((r) => ({
+      id: r.id, name: r.name, format: r.format, latestVersion: r.latest_version, updatedAt: r.updated_at,
+      ...(r.url && { url: r.url, mediaType: r.media_type, description: r.description }),
+    })),
   };
 }
 export type DatasetView = ReturnType<typeof datasetView>;

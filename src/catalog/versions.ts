@@ -131,6 +131,7 @@ export function unionBbox(boxes: (Bbox | null)[]): Bbox | null {
 /** A committed version of a resource: the latest when number is omitted. */
 export async function getVersion(stores: Stores, resource: ResourceTable, number?: number): Promise<VersionTable> {
   const n = number ?? resource.latest_version;
+  if (n == null && resource.url) throw new AppError('version_not_found', `The resource "${resource.name}" is a link to a file held elsewhere (${resource.url}); Dataville holds no copy to query or convert. Download it there.`);
   if (n == null) throw new AppError('version_not_found', `The resource "${resource.name}" has no version yet. Upload a file to it first.`);
   const v = await stores.meta.selectFrom('versions').selectAll().where('resource_id', '=', resource.id).where('number', '=', n).executeTakeFirst();
   if (!v) throw new AppError('version_not_found', `The resource "${resource.name}" has no version ${n}; its latest is ${resource.latest_version ?? 'none'}.`);

@@ -105,7 +105,7 @@ export async function runIngestJob(run: JobRun): Promise<IngestResult> {
     const now = ctx.now();
     const nowIso = now.toISOString();
     const resourceRow = (datasetId: string, resourceName: string, format: string): ResourceTable =>
-      ({ id: crypto.randomUUID(), dataset_id: datasetId, name: resourceName, format, latest_version: null, created_at: nowIso, updated_at: nowIso });
+      ({ id: crypto.randomUUID(), dataset_id: datasetId, name: resourceName, format, latest_version: null, url: null, media_type: null, description: null, created_at: nowIso, updated_at: nowIso });
     const nameOf = (s: StagedVersion) => (staged.length > 1 && s.tableName ? `${path.parse(name).name} — ${s.tableName}` : name);
 
     let datasetId: string;

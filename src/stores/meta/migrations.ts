@@ -169,6 +169,52 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('organizations').addColumn('email', 'text').execute();
     },
   },
+  '0005_harvest': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('harvest_sources')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('options_json', 'text', (c) => c.notNull())
+        .addColumn('schedule', 'text')
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('next_run_at', 'text')
+        .addColumn('last_run_at', 'text')
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('harvest_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source_id', 'text', (c) => c.notNull().references('harvest_sources.id').onDelete('cascade'))
+        .addColumn('job_id', 'text')
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('added', 'integer', (c) => c.notNull())
+        .addColumn('updated', 'integer', (c) => c.notNull())
+        .addColumn('removed', 'integer', (c) => c.notNull())
+        .addColumn('unchanged', 'integer', (c) => c.notNull())
+        .addColumn('failed', 'integer', (c) => c.notNull())
+        .addColumn('errors_json', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('harvest_runs_source').on('harvest_runs').columns(['source_id', 'started_at']).execute();
+      // A harvested dataset belongs to its source and is found again by the source's own identifier.
+      await db.schema.alterTable('datasets').addColumn('harvest_source_id', 'text').execute();
+      await db.schema.alterTable('datasets').addColumn('harvest_identifier', 'text').execute();
+      await db.schema.alterTable('datasets').addColumn('harvest_hash', 'text').execute();
+      await db.schema.alterTable('datasets').addColumn('landing_page', 'text').execute();
+      await db.schema.createIndex('datasets_harvest').on('datasets').columns(['harvest_source_id', 'harvest_identifier']).unique().execute();
+      // A resource may be a link to a file elsewhere (a harvested distribution) instead of versions held here.
+      await db.schema.alterTable('resources').addColumn('url', 'text').execute();
+      await db.schema.alterTable('resources').addColumn('media_type', 'text').execute();
+      await db.schema.alterTable('resources').addColumn('description', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -73,6 +73,11 @@ export interface DatasetTable {
   allow_additive_changes: number;
   /** JSON [west, south, east, north] in WGS84, from the spatial tables of its resources; null when none is spatial. */
   spatial_bbox: string | null;
+  /** Set on datasets imported by a harvest source: the source, its identifier there, a hash of the record, its page there. */
+  harvest_source_id: string | null;
+  harvest_identifier: string | null;
+  harvest_hash: string | null;
+  landing_page: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -82,8 +87,12 @@ export interface ResourceTable {
   dataset_id: string;
   name: string;
   format: string;
-  /** Number of the version served; null until the first version is committed. */
+  /** Number of the version served; null until the first version is committed (and always for a link). */
   latest_version: number | null;
+  /** A link to a file held elsewhere (a harvested distribution); null for files held here. */
+  url: string | null;
+  media_type: string | null;
+  description: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -185,6 +194,41 @@ export interface RefreshRunTable {
   finished_at: string;
 }
 
+export interface HarvestSourceTable {
+  id: string;
+  organization_id: string;
+  kind: 'ckan' | 'dcat' | 'ods';
+  url: string;
+  name: string;
+  /** JSON: kind-specific options (a CKAN organization to restrict to, an ODS refine filter ...). */
+  options_json: string;
+  schedule: string | null;
+  enabled: number;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HarvestRunTable {
+  id: string;
+  source_id: string;
+  job_id: string | null;
+  trigger: 'schedule' | 'manual';
+  outcome: 'done' | 'partial' | 'failed';
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  failed: number;
+  /** JSON array of {identifier?, message}: records that could not be imported, and why. */
+  errors_json: string;
+  message: string;
+  started_at: string;
+  finished_at: string;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -196,5 +240,7 @@ export interface Database {
   jobs: JobTable;
   resource_sources: ResourceSourceTable;
   refresh_runs: RefreshRunTable;
+  harvest_sources: HarvestSourceTable;
+  harvest_runs: HarvestRunTable;
   kysely_migration?: { name: string; timestamp: string };
 }
