@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { startTestApp, publishSample } from './helpers/app.ts';
+import { startTestApp, publishSample, runDueJobs } from './helpers/app.ts';
 import type { App } from '../src/app.ts';
 import { createUser, createApiToken, grantRole } from '../src/users/accounts.ts';
 import { resolveOrganization } from '../src/catalog/organizations.ts';
@@ -89,7 +89,7 @@ describe('jobs, sources and history over HTTP and on the pages', () => {
     assert.equal(queued.statusCode, 202, queued.body);
     const jobId = queued.json().job.id;
     assert.equal(queued.json().job.state, 'queued');
-    await app.jobs.tick();
+    await runDueJobs(app);
     await assert.rejects(app.jobs.waitFor(jobId, 30_000));
     const job = await server.inject({ url: `/api/jobs/${jobId}`, headers: auth });
     assert.equal(job.statusCode, 200);

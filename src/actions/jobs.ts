@@ -7,7 +7,7 @@ import type { Authz } from './authz.ts';
 import { getJob, jobView, listJobs } from '../jobs/store.ts';
 import { commitVersions, getVersion, versionView, type StagedVersion } from '../catalog/versions.ts';
 import type { JobTable, RefreshRunTable } from '../stores/meta/schema.ts';
-import { startServingFiles } from '../query/serving.ts';
+import { queueServingFiles } from '../work/serving.ts';
 import { ReadOptionsSchema, upsertSource } from '../work/ingest.ts';
 import { validateSchedule } from '../work/schedule.ts';
 import { assertSourcePathAllowed } from '../work/sources.ts';
@@ -185,7 +185,7 @@ export const approveRefresh = defineAction({
     try {
       const [v] = await commitVersions(ctx.stores, [{ staged, resourceId: resource.id }], { datasetId: dataset.id, createdBy: by, now: ctx.now(), note: 'Refresh approved after a change of columns' });
       await ctx.stores.meta.updateTable('refresh_runs').set({ version_number: v.number, held_key: null }).where('id', '=', run.id).execute();
-      startServingFiles(ctx.stores, v, (e) => ctx.log.error('building the row-query files failed', { version: v.id, error: e.message }));
+      await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
       return { run: run.id, version: versionView(v) };
     } catch (e) {
       await ctx.stores.meta.updateTable('refresh_runs').set({ outcome: 'held', decided_by: null, decided_at: null }).where('id', '=', run.id).execute();

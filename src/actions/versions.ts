@@ -168,7 +168,7 @@ export const rollbackVersion = defineAction({
     const old = await getVersion(ctx.stores, resource, input.version);
     if (old.number === resource.latest_version) throw new AppError('conflict', `Version ${old.number} is already the one served; nothing to roll back.`);
     const { restoreVersion } = await import('../work/rollback.ts');
-    const v = await restoreVersion(ctx, dataset.id, resource, old, actorId(ctx));
+    const v = await restoreVersion(ctx, dataset, resource, old, actorId(ctx));
     return { datasetId: dataset.id, resourceId: resource.id, version: versionView(v) };
   },
 });

@@ -3,10 +3,12 @@ import type { Ctx } from '../context.ts';
 import type { JobHandler, Ticker } from '../jobs/runner.ts';
 import { runIngestJob } from './ingest.ts';
 import { refreshTicker, runRefreshJob } from './refresh.ts';
+import { runServingJob } from './serving.ts';
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   ingest: runIngestJob,
   refresh: runRefreshJob,
+  serving: runServingJob,
 };
 
 export function jobTickers(ctx: () => Ctx): Ticker[] {

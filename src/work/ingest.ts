@@ -12,7 +12,7 @@ import { AppError } from '../errors.ts';
 import { getOrganization } from '../catalog/organizations.ts';
 import { commitVersions, type CommitItem, type StagedVersion } from '../catalog/versions.ts';
 import { stageVersions, copyWithHash, type KnownSource, type ReadOptions } from '../ingest/pipeline.ts';
-import { startServingFiles } from '../query/serving.ts';
+import { queueServingFiles } from './serving.ts';
 import type { ResourceTable, VersionTable } from '../stores/meta/schema.ts';
 import { DatasetMetadataInput, newDatasetRow } from '../actions/datasets.ts';
 import type { JobRun } from '../jobs/runner.ts';
@@ -138,7 +138,8 @@ export async function runIngestJob(run: JobRun): Promise<IngestResult> {
       note: input.source.kind === 'url' ? `Fetched from ${input.source.url}` : undefined,
     });
     if (input.source.kind !== 'upload') await recordSources(ctx, input, items, now);
-    for (const v of versions) startServingFiles(ctx.stores, v, (e) => ctx.log.error('building the row-query files failed', { version: v.id, error: e.message }));
+    const organizationId = newDataset?.organization_id ?? (await db.selectFrom('datasets').select('organization_id').where('id', '=', datasetId).executeTakeFirstOrThrow()).organization_id;
+    for (const v of versions) await queueServingFiles(ctx, v, { organizationId, datasetId });
     if (input.source.kind === 'upload') await ctx.stores.blobs.remove(input.source.key);
     return { datasetId, items: items.map((it, i) => itemView(it, versions[i], staged.length > 1 ? it.staged.tableName : undefined)) };
   } finally {

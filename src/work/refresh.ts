@@ -10,7 +10,7 @@ import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { commitVersions, getVersion, versionSchema, type StagedVersion } from '../catalog/versions.ts';
 import { describeDiff, diffSchemas, type SchemaDiff } from '../catalog/schema-diff.ts';
-import { startServingFiles } from '../query/serving.ts';
+import { queueServingFiles } from './serving.ts';
 import type { RefreshOutcome, RefreshRunTable, ResourceSourceTable } from '../stores/meta/schema.ts';
 import { enqueueJob } from '../jobs/store.ts';
 import type { JobRun } from '../jobs/runner.ts';
@@ -87,7 +87,7 @@ export async function runRefreshJob(run: JobRun): Promise<RefreshResult> {
     const [v] = await commitVersions(ctx.stores, [{ staged: chosen, resourceId: resource.id }], {
       datasetId: dataset.id, createdBy: input.createdBy ?? null, now: ctx.now(), note: `Refresh from ${source.location}`,
     });
-    startServingFiles(ctx.stores, v, (e) => ctx.log.error('building the row-query files failed', { version: v.id, error: e.message }));
+    await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
     return await record('new_version', diff.changed ? `New version ${v.number}; ${describeDiff(diff)} (additive changes are accepted for this dataset).` : `New version ${v.number}: the content changed, the columns did not.`, {
       sha256: fetched.sha256, version_number: v.number, diff_json: JSON.stringify(diff),
     });

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { commitVersions, readAudit, VERSION_FILES, versionPaths } from '../catalog/versions.ts';
 import { linkOrCopy } from '../ingest/pipeline.ts';
-import { startServingFiles } from '../query/serving.ts';
+import { queueServingFiles } from './serving.ts';
 import type { ResourceTable, VersionTable } from '../stores/meta/schema.ts';
 
-export async function restoreVersion(ctx: Ctx, datasetId: string, resource: ResourceTable, old: VersionTable, createdBy: string | null): Promise<VersionTable> {
+export async function restoreVersion(ctx: Ctx, dataset: { id: string; organization_id: string }, resource: ResourceTable, old: VersionTable, createdBy: string | null): Promise<VersionTable> {
   const from = versionPaths(ctx.stores, old).dir;
   const dir = await ctx.stores.blobs.stage();
   try {
@@ -21,8 +21,8 @@ export async function restoreVersion(ctx: Ctx, datasetId: string, resource: Reso
     const [v] = await commitVersions(ctx.stores, [{
       staged: { stagingDir: dir, sourceName: old.source_name, sourceBytes: old.source_bytes, sha256: old.sha256, format: old.format, audit },
       resourceId: resource.id,
-    }], { datasetId, createdBy, now: ctx.now(), note: `Rollback to version ${old.number}` });
-    startServingFiles(ctx.stores, v, (e) => ctx.log.error('building the row-query files failed', { version: v.id, error: e.message }));
+    }], { datasetId: dataset.id, createdBy, now: ctx.now(), note: `Rollback to version ${old.number}` });
+    await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
     return v;
   } catch (e) {
     await fs.promises.rm(dir, { recursive: true, force: true });

@@ -40,3 +40,14 @@ export async function publishSample(app: App, opts: { csv?: string; title?: stri
   });
   return { datasetId: out.dataset.id, resourceId: out.dataset.resources[0].id };
 }
+
+/** Runs the job loop of an app until no job is due or running (a few seconds at most in these tests). */
+export async function runDueJobs(app: App, now = new Date()): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    await app.jobs.tick(now);
+    const busy = await app.stores.meta.selectFrom('jobs').select('id').where((eb) => eb.or([eb('state', '=', 'running'), eb.and([eb('state', '=', 'queued'), eb('run_after', '<=', now.toISOString())])])).executeTakeFirst();
+    if (!busy) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('jobs still due or running after 30 s');
+}

@@ -30,7 +30,7 @@ ${data.jobs.length ? html`<div class="table-wrap" role="region" aria-label="${t.
 <thead><tr><th scope="col">${t.histDate}</th><th scope="col">${t.jobKind}</th><th scope="col">${t.jobState}</th><th scope="col">${t.jobWhy}</th></tr></thead>
 <tbody>${data.jobs.map((j) => html`<tr>
 <td>${formatDate(env.lang, j.createdAt)}</td>
-<td>${j.kind}${j.datasetId ? html` — <a href="${env.href(`/datasets/${j.datasetId}`)}">${j.datasetId.slice(0, 8)}</a>` : ''}</td>
+<td>${t[`kind_${j.kind}` as StringKey] ?? j.kind}${j.datasetId ? html` — <a href="${env.href(`/datasets/${j.datasetId}`)}">${j.datasetId.slice(0, 8)}</a>` : ''}</td>
 <td>${t[`state_${j.state}` as StringKey] ?? j.state}${j.state === 'running' && j.progress ? html`<br><span class="meta">${j.progress.stage} ${j.progress.done}/${j.progress.total}</span>` : ''}<br><span class="meta">${j.attempts}/${j.maxAttempts}</span></td>
 <td>${j.error ? j.error.message : j.state === 'running' ? html`<span class="meta">♥ ${j.heartbeatAt ?? ''}</span>` : ''}${j.state === 'failed' ? html`<form method="post" action="/jobs/${j.id}/retry" class="inline"><button type="submit">${t.retry}</button></form>` : ''}</td>
 </tr>`)}</tbody></table></div>` : html`<p>${t.jobsNone}</p>`}`;
