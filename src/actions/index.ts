@@ -7,4 +7,8 @@ export { queryRows, exportVersion } from './rows.ts';
 export { auditFile } from './audit.ts';
 export { addUser, grantRoleAction, createToken, signIn, signOut } from './users.ts';
 export { sweepVersions } from './maintenance.ts';
+export {
+  datasetStars, datasetMetadataScore, organizationMetadataScore, getColumnMappings, setColumnMappingsAction, rowRdf, resourceVocabulary,
+  datasetDataPackage, resourceCsvw, datasetSchemaOrg, exportGeoJsonAction, catalogFeed, organizationFeed,
+} from './describe.ts';
 export { callAction } from './registry.ts';

@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import { ctxOf } from './actor.ts';
 import { apiRoutes } from './api/routes.ts';
 import { registerCkanRoutes } from './api/ckan.ts';
+import { registerDescribeRoutes } from './api/describe.ts';
 import { saveUpload } from './upload.ts';
 import { registerPages } from './pages/index.ts';
 import { errorPage } from './pages/error.ts';
@@ -68,6 +69,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     });
   }
   registerCkanRoutes(server, app);
+  registerDescribeRoutes(server, app);
   await registerPages(server, app);
   return server;
 }

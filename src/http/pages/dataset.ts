@@ -1,6 +1,8 @@
 import type { Ctx } from '../../context.ts';
 import { callAction, listRefreshes, listVersionsAction, queryRows, showAudit, showDataset } from '../../actions/index.ts';
 import { isAppError } from '../../errors.ts';
+import { datasetStars, datasetMetadataScore, datasetSchemaOrg } from '../../actions/describe.ts';
+import { renderStars, renderMetadataScore, jsonLdScript } from './stars.ts';
 import { EXPORT_FORMATS } from '../../actions/rows.ts';
 import { html, type SafeHtml } from './html.ts';
 import { fill, formatDate, formatNumber, type StringKey } from './i18n.ts';
@@ -51,7 +53,12 @@ export async function datasetData(ctx: Ctx, ref: string) {
     const preview: PreviewTable = { fields: rows.fields, records, total: rows.total ?? records.length };
     return { ...r, version: audit.version, preview, audit: audit.audit, history: history.versions, refreshes, links };
   }));
-  return { dataset, resources, canEdit: canEdit(ctx, dataset.organization.id) };
+  const [stars, metadataScore, schemaOrg] = await Promise.all([
+    callAction(datasetStars, ctx, { dataset: dataset.id }),
+    callAction(datasetMetadataScore, ctx, { dataset: dataset.id }),
+    callAction(datasetSchemaOrg, ctx, { dataset: dataset.id }),
+  ]);
+  return { dataset, resources, canEdit: canEdit(ctx, dataset.organization.id), stars, metadataScore, schemaOrg };
 }
 export type DatasetData = Awaited<ReturnType<typeof datasetData>>;
 type ResourceData = DatasetData['resources'][number];
@@ -168,6 +175,9 @@ ${description ? html`<div class="description"${descLang && descLang !== env.lang
 <h2 id="about-heading">${t.about}</h2>
 ${metadata(env, d)}
 </section>
+${renderStars(env, data.stars)}
+${renderMetadataScore(env, data.metadataScore)}
+${jsonLdScript(data.schemaOrg)}
 <section aria-labelledby="data-heading">
 <h2 id="data-heading">${t.data}</h2>
 ${data.resources.length ? data.resources.map((r, i) => resourceSection(env, r, i, data.canEdit)) : html`<p>${t.noResources}</p>`}

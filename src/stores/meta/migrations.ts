@@ -215,6 +215,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('resources').addColumn('description', 'text').execute();
     },
   },
+  '0006_column_mappings': {
+    async up(db: Kysely<any>) {
+      // A publisher's mapping of a column to a shared vocabulary, kept by column name so that it
+      // holds for the later versions of the resource too.
+      await db.schema.createTable('column_mappings')
+        .addColumn('resource_id', 'text', (c) => c.notNull().references('resources.id').onDelete('cascade'))
+        .addColumn('column_name', 'text', (c) => c.notNull())
+        .addColumn('property', 'text')
+        .addColumn('value_template', 'text')
+        .addColumn('identifier', 'text')
+        .addColumn('updated_by', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('column_mappings_pk', ['resource_id', 'column_name'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

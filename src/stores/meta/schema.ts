@@ -229,6 +229,20 @@ export interface HarvestRunTable {
   finished_at: string;
 }
 
+/** A publisher's mapping of one column of a resource to a shared vocabulary (src/linked/mappings.ts). */
+export interface ColumnMappingTable {
+  resource_id: string;
+  column_name: string;
+  /** Absolute IRI of the property the column's values are stated with (schema.org, OSLO ...); null: the dataset's own. */
+  property: string | null;
+  /** IRI template with {value}: the column's values become links to these IRIs. */
+  value_template: string | null;
+  /** 'nis' | 'postcode' | 'enterprise' to force a Belgian identifier, 'none' to refuse one recognised by mistake; null: from the values. */
+  identifier: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -242,5 +256,6 @@ export interface Database {
   refresh_runs: RefreshRunTable;
   harvest_sources: HarvestSourceTable;
   harvest_runs: HarvestRunTable;
+  column_mappings: ColumnMappingTable;
   kysely_migration?: { name: string; timestamp: string };
 }
