@@ -11,4 +11,8 @@ export {
   datasetStars, datasetMetadataScore, organizationMetadataScore, getColumnMappings, setColumnMappingsAction, rowRdf, resourceVocabulary,
   datasetDataPackage, resourceCsvw, datasetSchemaOrg, exportGeoJsonAction, catalogFeed, organizationFeed,
 } from './describe.ts';
+export {
+  ckanPackageList, ckanPackageShow, ckanPackageSearch, ckanResourceShow, ckanOrganizationList, ckanOrganizationShow,
+  ckanGroupList, ckanGroupShow, ckanTagList, ckanDatastoreSearchSql, ckanStatusShow, ckanHelpShow,
+} from './ckan.ts';
 export { callAction } from './registry.ts';
