@@ -13,6 +13,7 @@ import { ctxOf } from './actor.ts';
 import { apiRoutes } from './api/routes.ts';
 import { registerCkanRoutes } from './api/ckan.ts';
 import { registerDescribeRoutes } from './api/describe.ts';
+import { registerDcatRoutes } from './api/dcat.ts';
 import { saveUpload } from './upload.ts';
 import { registerPages } from './pages/index.ts';
 import { errorPage } from './pages/error.ts';
@@ -70,6 +71,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   }
   registerCkanRoutes(server, app);
   registerDescribeRoutes(server, app);
+  registerDcatRoutes(server, app);
   await registerPages(server, app);
   return server;
 }
