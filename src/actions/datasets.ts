@@ -167,7 +167,8 @@ export const updateDataset = defineAction({
     };
     if (input.status === 'published') {
       const res = await resourcesOf(db, [d.id]);
-      if (!res.some((r) => r.latest_version != null)) throw new AppError('conflict', `The dataset "${d.slug}" has no data yet, so it cannot be published. Upload a file first (POST /api/datasets/${d.id}/versions).`);
+      // Data held here (a version) or, for a harvested dataset, a link to it elsewhere.
+      if (!res.some((r) => r.latest_version != null || r.url)) throw new AppError('conflict', `The dataset "${d.slug}" has no data yet, so it cannot be published. Upload a file first (POST /api/datasets/${d.id}/versions).`);
     }
     await db.updateTable('datasets').set(patch).where('id', '=', d.id).execute();
     const updated = await db.selectFrom('datasets').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();

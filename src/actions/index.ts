@@ -15,4 +15,6 @@ export {
   ckanPackageList, ckanPackageShow, ckanPackageSearch, ckanResourceShow, ckanOrganizationList, ckanOrganizationShow,
   ckanGroupList, ckanGroupShow, ckanTagList, ckanDatastoreSearchSql, ckanStatusShow, ckanHelpShow,
 } from './ckan.ts';
+export { createHarvestSource, listHarvestSources, showHarvestSource, updateHarvestSource, deleteHarvestSource, runHarvest, listHarvestRuns } from './harvest.ts';
+export { publishedCatalog } from './catalog.ts';
 export { callAction } from './registry.ts';

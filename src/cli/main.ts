@@ -7,6 +7,7 @@ import { auditCommand } from './audit.ts';
 import { exportCommand } from './export.ts';
 import { userCommand, tokenCommand } from './users.ts';
 import { jobsCommand, refreshCommand, rollbackCommand, workerCommand } from './jobs.ts';
+import { harvestCommand } from './harvest.ts';
 
 const USAGE = `dataville — open data for Belgian communes
 
@@ -19,6 +20,8 @@ Usage:
   dataville worker                               run jobs and scheduled refreshes without serving HTTP
   dataville refresh RESOURCE_ID                  fetch a resource from its source now
   dataville rollback RESOURCE_ID VERSION         serve an earlier version again (as a new version)
+  dataville harvest add --org NIS --kind ckan|dcat|ods --url URL [--schedule daily] [--name N] [--option k=v]
+                                                 harvest another portal; harvest list | show ID | run ID | runs ID | delete ID --confirm
   dataville audit FILE [--json]                  audit a file; stores nothing
   dataville export DATASET [--format csv|json|parquet|xlsx] [--version N]   write a download to stdout
   dataville user add --email E --name N [--password P] [--org NIS --role admin|editor|dpo|viewer] [--superadmin]
@@ -41,6 +44,7 @@ const commands: Record<string, CommandFn> = {
   worker: workerCommand,
   refresh: refreshCommand,
   rollback: rollbackCommand,
+  harvest: harvestCommand,
 };
 
 /** Runs the CLI; exits with 0 on success, 2 for bad input, 3 for access, 1 otherwise. */

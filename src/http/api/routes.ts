@@ -7,7 +7,7 @@ import * as A from '../../actions/index.ts';
  * request. Nothing else happens here; the OpenAPI document is generated from this table.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   action: Action<any, any>;
   tag: string;
@@ -61,6 +61,13 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', url: '/api/refreshes/:run/approve', tag: 'sources', action: A.approveRefresh, input: (r) => P(r) },
   { method: 'POST', url: '/api/refreshes/:run/reject', tag: 'sources', action: A.rejectRefresh, input: (r) => P(r) },
   { method: 'GET', url: '/api/jobs', tag: 'jobs', action: A.listJobsAction, input: (r) => Q(r) },
+  { method: 'GET', url: '/api/harvest/sources', tag: 'harvest', action: A.listHarvestSources, input: (r) => Q(r) },
+  { method: 'POST', url: '/api/harvest/sources', tag: 'harvest', action: A.createHarvestSource, input: (r) => B(r), successStatus: 201 },
+  { method: 'GET', url: '/api/harvest/sources/:source', tag: 'harvest', action: A.showHarvestSource, input: (r) => ({ ...Q(r), ...P(r) }) },
+  { method: 'PATCH', url: '/api/harvest/sources/:source', tag: 'harvest', action: A.updateHarvestSource, input: (r) => ({ ...B(r), ...P(r) }) },
+  { method: 'DELETE', url: '/api/harvest/sources/:source', tag: 'harvest', action: A.deleteHarvestSource, input: (r) => ({ ...Q(r), ...P(r) }) },
+  { method: 'POST', url: '/api/harvest/sources/:source/run', tag: 'harvest', action: A.runHarvest, input: (r) => ({ ...Q(r), ...B(r), ...P(r) }) },
+  { method: 'GET', url: '/api/harvest/sources/:source/runs', tag: 'harvest', action: A.listHarvestRuns, input: (r) => ({ ...Q(r), ...P(r) }) },
   { method: 'GET', url: '/api/jobs/:job', tag: 'jobs', action: A.showJob, input: (r) => P(r) },
   { method: 'POST', url: '/api/jobs/:job/retry', tag: 'jobs', action: A.retryJob, input: (r) => P(r) },
   { method: 'GET', url: '/api/datasets/:dataset/audit', tag: 'versions', action: A.showAudit, input: (r) => ({ ...Q(r), ...P(r) }) },

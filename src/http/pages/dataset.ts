@@ -83,6 +83,11 @@ function resourceSection(env: PageEnv, r: ResourceData, index: number, editable:
   const { t } = env;
   const id = `r${index + 1}`;
   const heading = html`<h3 id="${id}">${r.name}${r.version ? html` <span class="meta">(${r.format.toUpperCase()}, ${fill(t.version, { n: r.version.number })}, ${formatDate(env.lang, r.version.createdAt)})</span>` : ''}</h3>`;
+  if (r.url && !r.version) {
+    // A harvested distribution: the file is held by the source, linked as it is.
+    const [before, after] = t.externalFile.split('{link}');
+    return html`<section aria-labelledby="${id}" class="resource">${heading}${r.description ? html`<p>${r.description}</p>` : ''}<p>${before}<a href="${r.url}" rel="noopener">${r.url}</a>${after ?? ''}</p></section>`;
+  }
   if (!r.version || !r.preview || !r.audit) return html`<section aria-labelledby="${id}" class="resource">${heading}<p>${t.noVersion}</p></section>`;
   return html`<section aria-labelledby="${id}" class="resource">${heading}
 <h4>${t.downloads}</h4>
@@ -169,7 +174,7 @@ export function renderDataset(data: DatasetData, env: PageEnv): SafeHtml {
   const description = plainText(env, d.description);
   const descLang = textLang(env, d.description);
   const body = html`<h1>${localized(env, d.title)}</h1>
-<p class="meta">${org ? html`<a href="${env.href(organizationPath(org))}">${orgName(env, org.name)}</a> · ` : ''}${statusBadge(env, d.status)}</p>
+<p class="meta">${org ? html`<a href="${env.href(organizationPath(org))}">${orgName(env, org.name)}</a> · ` : ''}${statusBadge(env, d.status)}${d.landingPage ? html` · ${t.harvestedFrom.split('{link}')[0]}<a href="${d.landingPage}" rel="noopener">${d.landingPage}</a>${t.harvestedFrom.split('{link}')[1] ?? ''}` : ''}</p>
 ${description ? html`<div class="description"${descLang && descLang !== env.lang ? html` lang="${descLang}"` : ''}>${description.split(/\n\s*\n/).map((para) => html`<p>${para}</p>`)}</div>` : ''}
 <section aria-labelledby="about-heading">
 <h2 id="about-heading">${t.about}</h2>

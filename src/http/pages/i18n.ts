@@ -161,6 +161,8 @@ const S = {
   state_running: ['en cours', 'bezig', 'läuft', 'running'],
   state_done: ['terminée', 'klaar', 'fertig', 'done'],
   state_failed: ['en échec', 'mislukt', 'fehlgeschlagen', 'failed'],
+  externalFile: ['Ce fichier est publié ailleurs : {link}', 'Dit bestand wordt elders gepubliceerd: {link}', 'Diese Datei wird anderswo veröffentlicht: {link}', 'This file is published elsewhere: {link}'],
+  harvestedFrom: ['Moissonné depuis {link}', 'Geoogst van {link}', 'Geerntet von {link}', 'Harvested from {link}'],
   kind_ingest: ['Importation', 'Import', 'Import', 'Import'],
   kind_refresh: ['Mise à jour', 'Update', 'Aktualisierung', 'Refresh'],
   kind_serving: ['Indexation', 'Indexering', 'Indizierung', 'Indexing'],
