@@ -247,6 +247,9 @@ describe('stars, metadata score and self-describing downloads', () => {
     assert.equal(row1, `https://data.example.be/datasets/${nis.datasetId}/resources/${nis.resourceId}/rows/1`);
     const same = await server.inject({ url: `/api/datasets/${nis.datasetId}/csvw.json?resource=${nis.resourceId}` });
     assert.deepEqual(same.json(), meta);
+    // The CSV points at its description (CSVW's Link header discovery).
+    const csv = await server.inject({ url: `/api/datasets/${nis.datasetId}/download.csv` });
+    assert.equal(csv.headers.link, `</api/datasets/${nis.datasetId}/download.csv-metadata.json>; rel="describedby"; type="application/csvm+json"`);
     // The ordinary downloads still answer beside these addresses.
     assert.equal((await server.inject({ url: `/api/datasets/${nis.datasetId}/download.csv` })).statusCode, 200);
     assert.equal((await server.inject({ url: `/api/datasets/${nis.datasetId}/download.json` })).statusCode, 200);

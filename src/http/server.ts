@@ -100,6 +100,11 @@ function sendFile(req: FastifyRequest, reply: FastifyReply, f: DownloadFile, pin
   reply.header('Content-Type', f.mediaType);
   reply.header('Content-Length', f.bytes);
   reply.header('Content-Disposition', `attachment; filename="${f.filename.replace(/"/g, '')}"`);
+  // CSV on the Web: the table's description (CSVW metadata) is linked from the CSV itself.
+  const { pathname, search } = new URL(req.url, 'http://localhost');
+  if (f.mediaType.startsWith('text/csv') && pathname.endsWith('/download.csv')) {
+    reply.header('Link', `<${pathname.replace(/download\.csv$/, 'download.csv-metadata.json')}${search}>; rel="describedby"; type="application/csvm+json"`);
+  }
   return reply.send(fs.createReadStream(f.path));
 }
 
