@@ -5,6 +5,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { openTestApp } from './helpers/backends.ts';
+import { releaseHeld } from './helpers/app.ts';
 import { SAMPLES_DIR } from './helpers/paths.ts';
 import type { App } from '../src/app.ts';
 import { callAction } from '../src/actions/registry.ts';
@@ -79,6 +80,8 @@ describe('every real CSV sample round-trips', () => {
     test(name, async () => {
       const file = path.join(SAMPLES_DIR, name);
       const out = await callAction(A.publishFile, app.ctx({ kind: 'system' }), { organization: '92094', title: name, file: { path: file, name } });
+      // School contact columns (e-mails, phones) are rightly asked about by the privacy guard: released here.
+      await releaseHeld(app, out.dataset.id);
       const audit = out.audit;
       assert.equal(audit.encoding.mojibake, null, 'no sample is mojibake');
       const fields = audit.schema.fields;

@@ -50,6 +50,16 @@ export class Authz {
     return this.actor.kind === 'user' ? Object.keys(this.actor.roles) : [];
   }
 
+  /**
+   * Whether the actor may see versions held by the privacy gate (personal data waiting for the DPO):
+   * the organization's admins, editors (who published them) and DPO, never its viewers or the public.
+   */
+  canSeeHeldData(organizationId: string): boolean {
+    if (this.isOperatorOrSuperadmin()) return true;
+    const role = this.actor.kind === 'user' ? this.actor.roles[organizationId] : undefined;
+    return role === 'admin' || role === 'editor' || role === 'dpo';
+  }
+
   isOperatorOrSuperadmin(): boolean {
     return this.actor.kind === 'system' || (this.actor.kind === 'user' && this.actor.superadmin);
   }

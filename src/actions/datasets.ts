@@ -68,6 +68,7 @@ export async function newDatasetRow(ctx: Ctx, org: Organization, m: DatasetMetad
     harvest_identifier: null,
     harvest_hash: null,
     landing_page: null,
+    publish_on_review: 0,
     created_at: now,
     updated_at: now,
   };

@@ -8,7 +8,7 @@ import type { Ctx } from '../context.ts';
 import type { Authz } from './authz.ts';
 import { datasetView, resourcesOf } from '../catalog/datasets.ts';
 import { getOrganization } from '../catalog/organizations.ts';
-import { getVersion, listVersions, readAudit, versionSchema, versionView } from '../catalog/versions.ts';
+import { getVersion, HELD_STATES, listVersions, readAudit, versionSchema, versionView } from '../catalog/versions.ts';
 import { diffSchemas } from '../catalog/schema-diff.ts';
 import { formatOf } from '../ingest/pipeline.ts';
 import { ensureServingFiles } from '../query/serving.ts';
@@ -86,7 +86,8 @@ async function ingestAnswer(ctx: Ctx, result: IngestResult, job: ReturnType<type
   const org = await getOrganization(db, d.organization_id);
   const resources = await resourcesOf(db, [d.id]);
   const first = resources.find((r) => r.id === result.items[0].resourceId)!;
-  const v = await getVersion(ctx.stores, first, result.items[0].version);
+  // The publisher sees what was found even when it waits for the DPO.
+  const v = await getVersion(ctx.stores, first, result.items[0].version, { includeHeld: true });
   return {
     dataset: datasetView(d, org, resources), resourceId: first.id, version: versionView(v), audit: await readAudit(ctx.stores, v),
     tables: result.items, job: { id: job.id, state: job.state },
@@ -179,7 +180,9 @@ export const listVersionsAction = defineAction({
   input: z.object({ resource: z.string().min(1) }),
   async run(ctx, input, authz) {
     const { dataset, resource } = await readableResource(ctx, authz, input.resource);
-    const versions = await listVersions(ctx.stores, resource.id);
+    // Versions held by the privacy gate are listed to the organization's admins, editors and DPO only.
+    const all = await listVersions(ctx.stores, resource.id);
+    const versions = authz.canSeeHeldData(dataset.organization_id) ? all : all.filter((v) => !HELD_STATES.includes(v.privacy_state));
     // Newest first; each compared with the one before it.
     return {
       resourceId: resource.id, latest: resource.latest_version,
@@ -199,7 +202,7 @@ export const showAudit = defineAction({
   async run(ctx, input, authz) {
     const d = await readableDataset(ctx, authz, input.dataset);
     const resource = await resourceOf(ctx, d, input.resource);
-    const v = await getVersion(ctx.stores, resource, input.version);
+    const v = await getVersion(ctx.stores, resource, input.version, { includeHeld: authz.canSeeHeldData(d.organization_id) });
     return { datasetId: d.id, resourceId: resource.id, version: versionView(v), audit: await readAudit(ctx.stores, v) };
   },
 });

@@ -27,6 +27,17 @@ export interface StagedVersion {
   /** The table's name inside its source, when the source holds several (a workbook's sheet). */
   tableName?: string;
   origin?: TableOrigin;
+  /** Set for versions the privacy gate already decided on (an anonymised version); else from the audit. */
+  privacyState?: VersionTable['privacy_state'];
+  derivedFrom?: number;
+}
+
+/** Versions the public never sees: waiting for the DPO, or withheld by the DPO. */
+export const HELD_STATES: readonly VersionTable['privacy_state'][] = ['flagged', 'withheld'];
+
+/** The privacy state a staged version enters the catalog with: flagged when its audit found personal data. */
+export function privacyStateOf(staged: StagedVersion): VersionTable['privacy_state'] {
+  return staged.privacyState ?? (staged.audit.privacy?.personal ? 'flagged' : 'clear');
 }
 
 export interface CommitTarget {
@@ -78,7 +89,12 @@ export async function commitVersions(stores: Stores, items: CommitItem[], common
       placed.push({ item, id, key });
     }
     return await stores.meta.transaction().execute(async (trx) => {
-      if (common.newDataset) await trx.insertInto('datasets').values(common.newDataset).execute();
+      // A new dataset whose data waits for the DPO is not published yet: the DPO's review publishes it.
+      const held = items.some((i) => HELD_STATES.includes(privacyStateOf(i.staged)));
+      if (common.newDataset) {
+        const d = held && common.newDataset.status === 'published' ? { ...common.newDataset, status: 'internal' as const, publish_on_review: 1 } : common.newDataset;
+        await trx.insertInto('datasets').values(d).execute();
+      }
       const rows: VersionTable[] = [];
       for (const { item, id, key } of placed) {
         if (item.newResource) await trx.insertInto('resources').values(item.newResource).execute();
@@ -102,9 +118,14 @@ export async function commitVersions(stores: Stores, items: CommitItem[], common
           created_by: common.createdBy,
           created_at: common.now.toISOString(),
           note: common.note ?? null,
+          privacy_state: privacyStateOf(staged),
+          derived_from: staged.derivedFrom ?? null,
         };
         await trx.insertInto('versions').values(row).execute();
-        await trx.updateTable('resources').set({ latest_version: number, updated_at: row.created_at }).where('id', '=', item.resourceId).execute();
+        // A held version is recorded but not served: the previous version stays what everyone sees.
+        if (!HELD_STATES.includes(row.privacy_state)) {
+          await trx.updateTable('resources').set({ latest_version: number, updated_at: row.created_at }).where('id', '=', item.resourceId).execute();
+        }
         rows.push(row);
       }
       const d = await trx.selectFrom('datasets').select('spatial_bbox').where('id', '=', common.datasetId).executeTakeFirst();
@@ -129,12 +150,16 @@ export function unionBbox(boxes: (Bbox | null)[]): Bbox | null {
 }
 
 /** A committed version of a resource: the latest when number is omitted. */
-export async function getVersion(stores: Stores, resource: ResourceTable, number?: number): Promise<VersionTable> {
+export async function getVersion(stores: Stores, resource: ResourceTable, number?: number, opts: { includeHeld?: boolean } = {}): Promise<VersionTable> {
   const n = number ?? resource.latest_version;
   if (n == null && resource.url) throw new AppError('version_not_found', `The resource "${resource.name}" is a link to a file held elsewhere (${resource.url}); Dataville holds no copy to query or convert. Download it there.`);
   if (n == null) throw new AppError('version_not_found', `The resource "${resource.name}" has no version yet. Upload a file to it first.`);
   const v = await stores.meta.selectFrom('versions').selectAll().where('resource_id', '=', resource.id).where('number', '=', n).executeTakeFirst();
   if (!v) throw new AppError('version_not_found', `The resource "${resource.name}" has no version ${n}; its latest is ${resource.latest_version ?? 'none'}.`);
+  // Personal data waiting for the DPO (or withheld) is never handed out by number either.
+  if (HELD_STATES.includes(v.privacy_state) && !opts.includeHeld) {
+    throw new AppError('version_not_found', `Version ${n} of "${resource.name}" is not public: it holds personal data that waits for the data-protection officer's review. Version ${resource.latest_version ?? 'none'} is the one served.`);
+  }
   return v;
 }
 
@@ -167,6 +192,6 @@ export function versionView(v: VersionTable) {
   return {
     id: v.id, number: v.number, sourceName: v.source_name, sourceBytes: v.source_bytes, sha256: v.sha256,
     format: v.format, rowCount: v.row_count, columnCount: v.column_count, score: v.score, encoding: v.encoding,
-    createdAt: v.created_at, createdBy: v.created_by, note: v.note,
+    createdAt: v.created_at, createdBy: v.created_by, note: v.note, privacyState: v.privacy_state, derivedFrom: v.derived_from,
   };
 }

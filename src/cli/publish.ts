@@ -44,11 +44,15 @@ export async function publishCommand(config: Config, args: string[]) {
     const datasetId = 'dataset' in out ? out.dataset.id : out.datasetId;
     // The row-query files are built before the command returns, so the dataset is fully served.
     bar.progress?.('index', 3, 3);
-    for (const t of out.tables) await callAction(prepareVersion, ctx, { dataset: datasetId, resource: t.resourceId, version: t.version });
+    for (const t of out.tables) if (t.privacyState !== 'flagged') await callAction(prepareVersion, ctx, { dataset: datasetId, resource: t.resourceId, version: t.version });
     bar.stop();
     for (const d of out.audit.deductions) process.stdout.write(`  -${d.points} ${d.reason}\n`);
     for (const t of out.tables) {
       process.stdout.write(`${t.table ? `${t.table}: version` : 'Version'} ${t.version}, ${t.rowCount} rows, quality ${t.score}/100\n`);
+    }
+    if (out.version.privacyState === 'flagged') {
+      const cols = (out.audit.privacy?.columns ?? []).filter((c) => c.personal).map((c) => `${c.name} (${c.categories.map((k) => k.category).join(', ')})`);
+      process.stdout.write(`Personal data found${cols.length ? ` in ${cols.join('; ')}` : ''}: this version is not public until the organization's data-protection officer reviews it.\n`);
     }
     if (out.tables.length === 1) process.stdout.write(`${out.version.rowCount} rows, ${out.version.columnCount} columns, quality ${out.version.score}/100, encoding ${out.audit.encoding.encoding}\n`);
     if ('dataset' in out) {

@@ -368,6 +368,7 @@ async function writeInserts(trx: Trx, source: HarvestSourceTable, org: Organizat
       status: 'published',
       allow_additive_changes: 0,
       spatial_bbox: null,
+      publish_on_review: 0,
       harvest_source_id: source.id,
       harvest_identifier: c.record.identifier,
       created_at: c.record.issued ?? now,

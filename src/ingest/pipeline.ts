@@ -126,12 +126,15 @@ export async function analyseTable(conn: DuckDBConnection, table: PreparedTable,
     const { detectSpatial } = await import('./spatial/detect.ts');
     spatial = await detectSpatial(conn, parquetPath, loaded.schema.fields);
   }
+  // The privacy guard looks at every new version; what it finds decides whether the version is held.
+  const { detectPrivacy } = await import('../privacy/detect.ts');
+  const privacy = await detectPrivacy(conn, parquetPath, loaded.schema);
   const audit = await auditTable(conn, {
     parquetPath, schema: loaded.schema, rowCount: loaded.rowCount, loadErrors: loaded.errors,
     loadErrorSummary: loaded.errorSummary, skipped: table.skipped, encoding: table.encoding ?? CONTAINER_ENCODING,
     dialect: format === 'csv' ? table.dialect : null, format,
     table: table.name || table.origin ? { name: table.name, origin: table.origin } : undefined,
-    spatial, notes: table.notes,
+    spatial, notes: table.notes, privacy,
   });
   return { loaded, audit };
 }

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { PrivacyReport } from '../privacy/types.ts';
 import type { CsvDialect, EncodingReport, ErrorSummary, SpatialInfo, TableError, TableErrorType, TableOrigin, TableSchema } from '../ingest/types.ts';
 import { ERROR_CAP_PER_TYPE, byPosition, checkTable } from './checks.ts';
 import { profileTable } from './profile.ts';
@@ -19,6 +20,7 @@ export interface AuditArgs {
   table?: { name?: string; origin?: TableOrigin };
   spatial?: SpatialInfo | null;
   notes?: string[];
+  privacy?: PrivacyReport;
 }
 
 /** Profiles, checks and scores a typed table version and assembles its audit report. */
@@ -45,6 +47,7 @@ export async function auditTable(conn: DuckDBConnection, args: AuditArgs): Promi
     ...(args.table && { table: args.table }),
     ...(args.spatial !== undefined && { spatial: args.spatial }),
     ...(args.notes?.length && { notes: args.notes }),
+    ...(args.privacy && { privacy: args.privacy }),
   };
   return { ...base, ...scoreAudit(base), ...extra };
 }

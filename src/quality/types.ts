@@ -1,4 +1,5 @@
 import type { CsvDialect, EncodingReport, ErrorSummary, SpatialInfo, TableError, TableOrigin, TableSchema } from '../ingest/types.ts';
+import type { PrivacyReport } from '../privacy/types.ts';
 
 export interface ColumnProfile {
   name: string;
@@ -37,4 +38,6 @@ export interface AuditReport {
   spatial?: SpatialInfo | null;
   /** Facts about the source that are not errors of a row (hidden sheets, spacer columns, reprojection ...). */
   notes?: string[];
+  /** Personal data found in the table (the privacy guard); a version with `personal` waits for the DPO. */
+  privacy?: PrivacyReport;
 }

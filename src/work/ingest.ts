@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { getOrganization } from '../catalog/organizations.ts';
-import { commitVersions, type CommitItem, type StagedVersion } from '../catalog/versions.ts';
+import { commitVersions, HELD_STATES, type CommitItem, type StagedVersion } from '../catalog/versions.ts';
 import { stageVersions, copyWithHash, type KnownSource, type ReadOptions } from '../ingest/pipeline.ts';
 import { queueServingFiles } from './serving.ts';
 import type { ResourceTable, VersionTable } from '../stores/meta/schema.ts';
@@ -49,7 +49,7 @@ export type IngestJobInput = z.infer<typeof IngestJobInput>;
 
 export interface IngestResult {
   datasetId: string;
-  items: { resourceId: string; resourceName: string; version: number; rowCount: number; score: number; table?: string }[];
+  items: { resourceId: string; resourceName: string; version: number; rowCount: number; score: number; table?: string; privacyState: VersionTable['privacy_state'] }[];
 }
 
 /** Copies a file into the blob store so that any process can run the job that reads it. */
@@ -139,7 +139,8 @@ export async function runIngestJob(run: JobRun): Promise<IngestResult> {
     });
     if (input.source.kind !== 'upload') await recordSources(ctx, input, items, now);
     const organizationId = newDataset?.organization_id ?? (await db.selectFrom('datasets').select('organization_id').where('id', '=', datasetId).executeTakeFirstOrThrow()).organization_id;
-    for (const v of versions) await queueServingFiles(ctx, v, { organizationId, datasetId });
+    // Held versions are never queried: no index for them.
+    for (const v of versions) if (!HELD_STATES.includes(v.privacy_state)) await queueServingFiles(ctx, v, { organizationId, datasetId });
     if (input.source.kind === 'upload') await ctx.stores.blobs.remove(input.source.key);
     return { datasetId, items: items.map((it, i) => itemView(it, versions[i], staged.length > 1 ? it.staged.tableName : undefined)) };
   } finally {
@@ -148,7 +149,7 @@ export async function runIngestJob(run: JobRun): Promise<IngestResult> {
 }
 
 function itemView(it: CommitItem, v: VersionTable, table?: string): IngestResult['items'][number] {
-  return { resourceId: it.resourceId, resourceName: it.newResource?.name ?? '', version: v.number, rowCount: v.row_count, score: v.score, ...(table && { table }) };
+  return { resourceId: it.resourceId, resourceName: it.newResource?.name ?? '', version: v.number, rowCount: v.row_count, score: v.score, privacyState: v.privacy_state, ...(table && { table }) };
 }
 
 /** A resource made from a URL or path remembers where it came from, to refresh it. */

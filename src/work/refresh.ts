@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { commitVersions, getVersion, versionSchema, type StagedVersion } from '../catalog/versions.ts';
+import { commitVersions, getVersion, HELD_STATES, versionSchema, type StagedVersion } from '../catalog/versions.ts';
 import { describeDiff, diffSchemas, type SchemaDiff } from '../catalog/schema-diff.ts';
 import { queueServingFiles } from './serving.ts';
 import type { RefreshOutcome, RefreshRunTable, ResourceSourceTable } from '../stores/meta/schema.ts';
@@ -87,7 +87,7 @@ export async function runRefreshJob(run: JobRun): Promise<RefreshResult> {
     const [v] = await commitVersions(ctx.stores, [{ staged: chosen, resourceId: resource.id }], {
       datasetId: dataset.id, createdBy: input.createdBy ?? null, now: ctx.now(), note: `Refresh from ${source.location}`,
     });
-    await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
+    if (!HELD_STATES.includes(v.privacy_state)) await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
     return await record('new_version', diff.changed ? `New version ${v.number}; ${describeDiff(diff)} (additive changes are accepted for this dataset).` : `New version ${v.number}: the content changed, the columns did not.`, {
       sha256: fetched.sha256, version_number: v.number, diff_json: JSON.stringify(diff),
     });

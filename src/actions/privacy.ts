@@ -1,0 +1,149 @@
+/**
+ * The privacy gate's decisions. A version whose audit found personal data is committed as
+ * 'flagged' and not served (catalog/versions.ts); only a user with the `dpo` role of its
+ * organization (or an instance administrator) releases it — column by column, with a reason — or
+ * withholds it for good, or replaces it with an anonymised version. Every decision is recorded.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { defineAction } from './registry.ts';
+import { AppError } from '../errors.ts';
+import type { Ctx } from '../context.ts';
+import type { Authz } from './authz.ts';
+import { readAudit, versionView } from '../catalog/versions.ts';
+import type { PrivacyReport } from '../privacy/types.ts';
+import type { PrivacyDecisionTable, VersionTable } from '../stores/meta/schema.ts';
+import { queueServingFiles } from '../work/serving.ts';
+
+/** The names a DPO decides on: each personal column, and each risky combination as "a + b + c". */
+export function itemsToDecide(report: PrivacyReport | undefined): string[] {
+  if (!report) return [];
+  return [
+    ...report.columns.filter((c) => c.personal).map((c) => c.name),
+    ...report.quasiIdentifiers.filter((q) => q.k < report.threshold).map((q) => q.columns.join(' + ')),
+  ];
+}
+
+function by(ctx: Ctx): string {
+  return ctx.actor.kind === 'user' ? ctx.actor.userId : 'system';
+}
+
+/** A held version with its resource and dataset, for a DPO of its organization. */
+async function versionForDpo(ctx: Ctx, authz: Authz, versionId: string) {
+  const db = ctx.stores.meta;
+  const v = await db.selectFrom('versions').selectAll().where('id', '=', versionId).executeTakeFirst();
+  const resource = v ? await db.selectFrom('resources').selectAll().where('id', '=', v.resource_id).executeTakeFirst() : undefined;
+  const dataset = resource ? await db.selectFrom('datasets').selectAll().where('id', '=', resource.dataset_id).executeTakeFirst() : undefined;
+  if (!v || !resource || !dataset) {
+    authz.requireSignedIn();
+    throw new AppError('version_not_found', `There is no version ${versionId}. GET /api/privacy/pending lists the versions waiting for a review.`);
+  }
+  authz.requireRole(dataset.organization_id, ['dpo'], 'decide on personal data of this organization (it needs the data-protection officer)');
+  return { v, resource, dataset };
+}
+
+function decisionsView(rows: PrivacyDecisionTable[]) {
+  return rows.map((d) => ({ id: d.id, column: d.column_name, decision: d.decision, reason: d.reason, decidedBy: d.decided_by, decidedAt: d.decided_at, recipe: d.recipe_json ? JSON.parse(d.recipe_json) : null }));
+}
+
+export const listPendingPrivacy = defineAction({
+  name: 'privacy.pending',
+  summary: 'Versions holding personal data that wait for the data-protection officer, with what was found (masked) and the decisions so far.',
+  input: z.object({ organization: z.string().optional() }),
+  async run(ctx, input, authz) {
+    authz.requireSignedIn();
+    const db = ctx.stores.meta;
+    let q = db.selectFrom('versions').innerJoin('resources', 'resources.id', 'versions.resource_id').innerJoin('datasets', 'datasets.id', 'resources.dataset_id')
+      .selectAll('versions').select(['datasets.id as dataset_id', 'datasets.organization_id', 'datasets.title as dataset_title', 'resources.name as resource_name'])
+      .where('versions.privacy_state', '=', 'flagged');
+    if (!authz.isOperatorOrSuperadmin()) {
+      const mine = ctx.actor.kind === 'user' ? Object.entries(ctx.actor.roles).filter(([, r]) => r === 'dpo').map(([o]) => o) : [];
+      if (!mine.length) return { versions: [] };
+      q = q.where('datasets.organization_id', 'in', mine);
+    }
+    if (input.organization) q = q.where('datasets.organization_id', '=', input.organization);
+    const rows = await q.orderBy('versions.created_at').execute();
+    const out = [];
+    for (const r of rows) {
+      const audit = await readAudit(ctx.stores, r as unknown as VersionTable);
+      const decisions = await db.selectFrom('privacy_decisions').selectAll().where('version_id', '=', r.id).orderBy('decided_at').execute();
+      out.push({
+        version: versionView(r as unknown as VersionTable), datasetId: r.dataset_id, organizationId: r.organization_id,
+        datasetTitle: JSON.parse(r.dataset_title), resourceId: r.resource_id, resourceName: r.resource_name,
+        privacy: audit.privacy ?? null, toDecide: itemsToDecide(audit.privacy), decisions: decisionsView(decisions),
+      });
+    }
+    return { versions: out };
+  },
+});
+
+/** Serves a version the DPO released: it becomes the served one unless a newer one is served already. */
+async function release(ctx: Ctx, v: VersionTable, dataset: { id: string; organization_id: string; publish_on_review: number }, state: VersionTable['privacy_state']) {
+  const db = ctx.stores.meta;
+  const now = ctx.now().toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('versions').set({ privacy_state: state }).where('id', '=', v.id).execute();
+    const r = await trx.selectFrom('resources').select('latest_version').where('id', '=', v.resource_id).executeTakeFirstOrThrow();
+    if (r.latest_version == null || r.latest_version < v.number) {
+      await trx.updateTable('resources').set({ latest_version: v.number, updated_at: now }).where('id', '=', v.resource_id).execute();
+    }
+    // A dataset held at its first publish is published now, as its publisher asked.
+    if (dataset.publish_on_review === 1) {
+      await trx.updateTable('datasets').set({ status: 'published', publish_on_review: 0, updated_at: now }).where('id', '=', dataset.id).execute();
+    } else {
+      await trx.updateTable('datasets').set({ updated_at: now }).where('id', '=', dataset.id).execute();
+    }
+  });
+  await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
+}
+
+export const reviewPrivacy = defineAction({
+  name: 'privacy.review',
+  summary: 'The DPO accepts flagged columns (or risky combinations) as not personal, each with a reason; when every finding is decided, the version is published.',
+  input: z.object({
+    version: z.string().min(1),
+    accept: z.array(z.object({ column: z.string().min(1), reason: z.string().min(10, 'say why in a sentence (at least 10 characters)').max(2000) })).min(1),
+  }),
+  async run(ctx, input, authz) {
+    const { v, dataset } = await versionForDpo(ctx, authz, input.version);
+    if (v.privacy_state !== 'flagged') throw new AppError('conflict', `Version ${v.number} is "${v.privacy_state}", not waiting for a review.`);
+    const audit = await readAudit(ctx.stores, v);
+    const open = itemsToDecide(audit.privacy);
+    const unknown = input.accept.filter((a) => !open.includes(a.column));
+    if (unknown.length) throw new AppError('validation_failed', `Nothing to decide on ${unknown.map((u) => `"${u.column}"`).join(', ')}: the findings of this version are ${open.map((o) => `"${o}"`).join(', ')}.`);
+    const now = ctx.now().toISOString();
+    const db = ctx.stores.meta;
+    for (const a of input.accept) {
+      await db.insertInto('privacy_decisions').values({ id: crypto.randomUUID(), version_id: v.id, column_name: a.column, decision: 'not-personal', recipe_json: null, reason: a.reason, decided_by: by(ctx), decided_at: now }).execute();
+    }
+    const decided = new Set((await db.selectFrom('privacy_decisions').select('column_name').where('version_id', '=', v.id).where('decision', '=', 'not-personal').execute()).map((d) => d.column_name));
+    const left = open.filter((o) => !decided.has(o));
+    if (!left.length) await release(ctx, v, dataset, 'reviewed');
+    const fresh = await db.selectFrom('versions').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
+    return { version: versionView(fresh), published: !left.length, stillToDecide: left };
+  },
+});
+
+export const withholdVersion = defineAction({
+  name: 'privacy.withhold',
+  summary: 'The DPO refuses a flagged version: it is never published; the version served before stays.',
+  input: z.object({ version: z.string().min(1), reason: z.string().min(10, 'say why in a sentence (at least 10 characters)').max(2000) }),
+  async run(ctx, input, authz) {
+    const { v } = await versionForDpo(ctx, authz, input.version);
+    if (v.privacy_state !== 'flagged') throw new AppError('conflict', `Version ${v.number} is "${v.privacy_state}", not waiting for a review.`);
+    const db = ctx.stores.meta;
+    await db.insertInto('privacy_decisions').values({ id: crypto.randomUUID(), version_id: v.id, column_name: null, decision: 'withhold', recipe_json: null, reason: input.reason, decided_by: by(ctx), decided_at: ctx.now().toISOString() }).execute();
+    await db.updateTable('versions').set({ privacy_state: 'withheld' }).where('id', '=', v.id).execute();
+    return { version: versionView({ ...v, privacy_state: 'withheld' }) };
+  },
+});
+
+export const privacyDecisions = defineAction({
+  name: 'privacy.decisions',
+  summary: 'Every decision recorded on a version: who, when, what, why.',
+  input: z.object({ version: z.string().min(1) }),
+  async run(ctx, input, authz) {
+    const { v } = await versionForDpo(ctx, authz, input.version);
+    return { version: versionView(v), decisions: decisionsView(await ctx.stores.meta.selectFrom('privacy_decisions').selectAll().where('version_id', '=', v.id).orderBy('decided_at').execute()) };
+  },
+});
