@@ -1,0 +1,137 @@
+/**
+ * The name lists of the person-name detector: Belgian first names (reference/firstnames-be.txt, built
+ * from Statbel's first-name statistics by scripts/build-firstnames.ts) and common Belgian surnames
+ * (reference/surnames-be.txt, hand-compiled: see its header), plus the surname shapes of the
+ * country's languages. Lists are read once, on first use.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REFERENCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../reference');
+
+/** Lower-case without accents, for lookups that forgive a missing accent ("Lea" for "Léa"). */
+export function foldName(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[’`]/g, "'");
+}
+
+interface Lists {
+  first: Set<string>;
+  last: Set<string>;
+  /** The first words of multi-word surnames ("van den broeck" -> "van"), to try longer sequences. */
+  lastMaxWords: number;
+}
+
+let lists: Lists | null = null;
+
+function readList(file: string): string[] {
+  return fs
+    .readFileSync(path.join(REFERENCE, file), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+function load(): Lists {
+  if (lists) return lists;
+  const first = new Set(readList('firstnames-be.txt').map(foldName));
+  const lastNames = readList('surnames-be.txt').map(foldName);
+  lists = { first, last: new Set(lastNames), lastMaxWords: Math.max(...lastNames.map((n) => n.split(' ').length)) };
+  return lists;
+}
+
+/** Whether a word (or hyphenated word: "Marie-Claire", "Jean-Pierre") is a known first name. */
+export function isFirstName(word: string): boolean {
+  const f = foldName(word);
+  const l = load();
+  if (l.first.has(f)) return true;
+  const parts = f.split('-');
+  return parts.length > 1 && parts.every((p) => l.first.has(p));
+}
+
+/** Whether words (already split, particles included: ["Van", "den", "Broeck"]) are a known surname. */
+export function isSurname(words: string[]): boolean {
+  return load().last.has(foldName(words.join(' ')));
+}
+
+export function surnameMaxWords(): number {
+  return load().lastMaxWords;
+}
+
+/** Particles that start or join surnames in Belgium's languages (Van den Broeck, de Smet, d'Hondt, El Amrani). */
+export const PARTICLES = new Set([
+  'van', 'vande', 'vanden', 'vander', 'de', 'den', 'der', 'des', 'du', 'le', 'la', 'les', "d'", "l'", 'von', 'vom', 'zu', 'ter', 'ten', 'te', "'t",
+  'op', 'in', 'het', 'di', 'da', 'del', 'della', 'dos', 'das', 'el', 'al', 'ben', 'bin', 'ibn', 'abou', 'abu', 'mac', 'mc', "o'", 'y',
+]);
+
+/**
+ * Surname shapes frequent in Belgium and rare in ordinary words: Flemish patronymics and toponyms
+ * (Janssens, Goossens, Aerts, Hermans, Hendrickx, Verstraete, Vandenberghe), Walloon and French
+ * endings (Lejeune, Dethier, Delvaux, Collignon). Weak evidence: they add to the shape, not replace lists.
+ */
+const SURNAME_PATTERNS = [
+  /^(van|vande|vanden|vander|ver|de|del|des|le|la|du|dewa|dhondt|d')[a-z]{3,}$/,
+  /[a-z]{2,}(ssens|sens|aerts|aert|mans|mens|eels|ckx|ckx|cx|kx|ghe|ghes|eeck|aeck|oeck|ynck|inck|ijck|yck|aeys|aey|oens|uyts|uys|ings|ers|ens|eyns|eyn)$/,
+  /[a-z]{3,}(eau|eaux|ault|oux|ier|iers|otte|ez|ard)$/,
+  /[a-z]{3,}(ski|ska|wicz|czyk|czak|escu|oglu|ovic|enko|idis|ov|ova|ev|eva|sson|sen|mann|ller)$/,
+];
+
+export function hasSurnameShape(word: string): boolean {
+  const f = foldName(word);
+  return f.length >= 4 && SURNAME_PATTERNS.some((re) => re.test(f));
+}
+
+/**
+ * Words that are never part of a person's name in a name-like cell: organisations, places, buildings,
+ * street types, titles of things. A cell holding one is a name of something else ("École Saint-Joseph",
+ * "Parc Josaphat", "Cercle Royal").
+ */
+export const NOT_NAME_WORDS = new Set(
+  (
+    'rue straat strasse straße avenue boulevard chaussee chaussée steenweg place plein platz laan lei dreef chemin weg allee allée ' +
+    'impasse quai square kaai drève dreve clos sentier ruelle venelle parvis galerie passage rempart esplanade promenade faubourg markt marche marché parc park jardin tuin garten bois bos foret forêt wald domaine domein chateau château kasteel schloss ' +
+    'ecole école school schule athenee athénée lycee lycée college collège institut instituut institute universite université universiteit university ' +
+    'academie académie academy campus creche crèche kinderdagverblijf kindergarten kleuterschool basisschool ' +
+    'eglise église kerk kirche chapelle kapel kapelle cathedrale cathédrale kathedraal basilique basiliek abbaye abdij abtei couvent klooster ' +
+    'musee musée museum bibliotheque bibliothèque bibliotheek library mediatheque médiathèque theatre théâtre theater cinema cinéma ' +
+    'hopital hôpital ziekenhuis krankenhaus clinique kliniek klinik hospital pharmacie apotheek apotheke maison huis haus home house residence résidence ' +
+    'centre center centrum zentrum salle zaal saal hall halle stade stadion stadium piscine zwembad schwimmbad terrain terrein sporthal sportcentrum ' +
+    'commune gemeente gemeinde ville stad stadt city province provincie provinz region région gewest land pays country ' +
+    'asbl vzw vog sa nv srl bv sprl bvba scrl cvba sc cv sca comm gie ltd inc gmbh ag llc plc sas sarl eurl ' +
+    'cpas ocmw ocmw cpas police politie polizei pompiers brandweer feuerwehr zone service dienst administration administratie verwaltung ' +
+    'club cercle kring verein vereniging association federation fédération federatie ligue liga union unie fondation stichting stiftung ' +
+    'groupe groep gruppe team equipe équipe ploeg societe société company bedrijf firma entreprise onderneming ' +
+    'saint sainte st ste sint sankt heilige notre dame royal royale koninklijk koninklijke ' +
+    'hotel hôtel restaurant cafe café brasserie taverne bar snack friterie frituur boulangerie bakkerij boucherie slagerij magasin winkel shop ' +
+    'gare station bahnhof arret arrêt halte parking garage depot dépôt entrepot entrepôt atelier werkplaats usine fabriek fabrik ' +
+    'cimetiere cimetière begraafplaats friedhof monument memorial mémorial statue standbeeld ' +
+    'pont brug brücke tunnel ring route autoroute snelweg canal kanaal riviere rivière rivier fleuve beek ruisseau etang étang vijver lac meer ' +
+    'quartier wijk viertel cite cité lotissement verkaveling zoning industriepark ' +
+    'projet project programme programma plan rapport report budget total totaal gesamt autres andere other divers diverse ' +
+    'inconnu onbekend unbekannt unknown neant néant geen keine none aucun nvt n.v.t. na ' +
+    'nord noord north sud zuid south est oost east ouest west centre-ville ' +
+    'lundi mardi mercredi jeudi vendredi samedi dimanche maandag dinsdag woensdag donderdag vrijdag zaterdag zondag ' +
+    'janvier fevrier février avril juin juillet aout août septembre octobre novembre decembre décembre januari februari maart mei juni juli augustus oktober ' +
+    'bibliotheek sporthal jeugdhuis jeugdhuis maison ateliers gemeenschapscentrum cultuurcentrum centre culturel ' +
+    'the of and et en und het een une des les aux pour voor für for with avec met mit sur op auf sans zonder ohne ' +
+    'arbre boom baum tilleul linde chene chêne eik eiche hetre hêtre beuk platane plataan erable érable esdoorn marronnier kastanje'
+  )
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(foldName),
+);
+
+let places: Set<string> | null = null;
+
+/** Whether a value is the name of a Belgian municipality (reference/communes.csv, any language). */
+export function isPlaceName(value: string): boolean {
+  if (!places) {
+    places = new Set();
+    const lines = fs.readFileSync(path.join(REFERENCE, 'communes.csv'), 'utf8').split('\n').slice(1);
+    for (const line of lines) for (const name of line.split(',').slice(1, 4)) if (name) places.add(foldName(name.trim()));
+  }
+  return places.has(foldName(value.trim()));
+}
+
+/** Honorifics before a name in a text (M. Dupont, Mevr. Peeters, Herr Schmitz). */
+export const HONORIFICS = /(?<![\p{L}])(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Dhr\.?|Mevr\.?|Mevrouw|Meneer|Mijnheer|Juffrouw|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Docteur|Dokter|Me|Maître|Meester)\s+/u;
