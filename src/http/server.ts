@@ -86,7 +86,8 @@ function docSchema(schema: z.ZodType): object {
   }
 }
 
-interface DownloadFile { path: string; mediaType: string; filename: string; bytes: number; version: number }
+/** A file an action returns; `private` files (a DPO's register) are never kept by shared caches. */
+interface DownloadFile { path: string; mediaType: string; filename: string; bytes: number; version?: number; private?: boolean }
 
 /**
  * Sends a download. A version never changes, so a URL naming its version may be cached for ever;
@@ -95,7 +96,7 @@ interface DownloadFile { path: string; mediaType: string; filename: string; byte
 function sendFile(req: FastifyRequest, reply: FastifyReply, f: DownloadFile, pinned: boolean) {
   const etag = `"${f.filename.replace(/"/g, '')}-${f.bytes}"`;
   reply.header('ETag', etag);
-  reply.header('Cache-Control', pinned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+  reply.header('Cache-Control', f.private ? 'private, no-store' : pinned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
   if (req.headers['if-none-match'] === etag) return reply.code(304).send();
   reply.header('Content-Type', f.mediaType);
   reply.header('Content-Length', f.bytes);

@@ -13,6 +13,7 @@ import { renderSearch, searchData } from './search.ts';
 import { organizationData, renderOrganization } from './organization.ts';
 import { datasetData, renderDataset } from './dataset.ts';
 import { jobsData, registerForms, renderJobs, renderLogin } from './work.ts';
+import { registerData, renderRegister } from './register.ts';
 
 /**
  * A page is one data function and one template. The HTML route renders the data; the JSON twin
@@ -38,6 +39,7 @@ export async function registerPages(server: FastifyInstance, app: App): Promise<
   servePage(server, app, { url: '/organizations/:organization', load: (ctx, p) => organizationData(ctx, p.organization), render: renderOrganization });
   servePage(server, app, { url: '/jobs', jsonUrl: '/jobs.json', load: (ctx, _p, q) => jobsData(ctx, q), render: renderJobs });
   servePage(server, app, { url: '/login', load: async (_ctx, _p, q) => ({ failed: q.failed === '1', next: q.next && q.next.startsWith('/') && !q.next.startsWith('//') ? q.next : '/jobs' }), render: renderLogin });
+  servePage(server, app, { url: '/organizations/:organization/register', jsonUrl: '/organizations/:organization/register.json', load: (ctx, p) => registerData(ctx, p.organization), render: renderRegister });
   registerForms(server, app);
 }
 
@@ -55,7 +57,8 @@ function servePage<D>(server: FastifyInstance, app: App, page: Page<D>): void {
     const data = await page.load(await ctxOf(app, req), params, query);
     const { pathname } = new URL(req.url, 'http://localhost');
     if (asJson) {
-      const htmlPath = twinRoute ? page.url : pathname.slice(0, pathname.length - (suffixed ? JSON_SUFFIX.length : 0));
+      // A twin route with parameters names its page by the request's own path, not the route pattern.
+      const htmlPath = twinRoute ? (page.url.includes(':') ? pathname.slice(0, -JSON_SUFFIX.length) : page.url) : pathname.slice(0, pathname.length - (suffixed ? JSON_SUFFIX.length : 0));
       reply.header('Link', `<${withSearch(htmlPath, query, ['format'])}>; rel="alternate"; type="text/html"`);
       return data;
     }

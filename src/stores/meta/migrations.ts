@@ -231,6 +231,71 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008_privacy_gate': {
+    async up(db: Kysely<any>) {
+      // 'clear' (nothing personal found), 'flagged' (waits for the DPO; never public), 'reviewed'
+      // (the DPO accepted every flagged column), 'withheld' (replaced by an anonymised version; never public).
+      await db.schema.alterTable('versions').addColumn('privacy_state', 'text', (c) => c.notNull().defaultTo('clear')).execute();
+      await db.schema.alterTable('versions').addColumn('derived_from', 'integer').execute();
+      // A dataset whose first data waits for the DPO is published when the DPO clears it.
+      await db.schema.alterTable('datasets').addColumn('publish_on_review', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createTable('privacy_decisions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id').onDelete('cascade'))
+        .addColumn('column_name', 'text')
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('recipe_json', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('decided_by', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('privacy_decisions_version').on('privacy_decisions').column('version_id').execute();
+      // The recipe a DPO applied to a resource, applied again to its next versions without a person.
+      await db.schema.createTable('resource_recipes')
+        .addColumn('resource_id', 'text', (c) => c.primaryKey().references('resources.id').onDelete('cascade'))
+        .addColumn('recipe_json', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0009_gdpr_register': {
+    async up(db: Kysely<any>) {
+      // The register of processing activities (GDPR Art. 30): one row per processing, structured
+      // answers as JSON text. Rows are never deleted: an ended processing stays with its end date,
+      // as the Data Protection Authority advises keeping them for accountability (decision 0015).
+      await db.schema.createTable('processing_activities')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('purposes', 'text')
+        .addColumn('legal_basis', 'text')
+        .addColumn('data_subjects', 'text', (c) => c.notNull())
+        .addColumn('data_categories', 'text', (c) => c.notNull())
+        .addColumn('special_categories', 'text', (c) => c.notNull())
+        .addColumn('recipients', 'text', (c) => c.notNull())
+        .addColumn('transfers', 'text')
+        .addColumn('retention', 'text')
+        .addColumn('security_measures', 'text')
+        .addColumn('processors', 'text', (c) => c.notNull())
+        .addColumn('joint_controllers', 'text')
+        .addColumn('source', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('end_date', 'text')
+        .addColumn('replaced_by', 'text')
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('processing_activities_org').on('processing_activities').columns(['organization_id', 'created_at']).execute();
+      await db.schema.createTable('processing_datasets')
+        .addColumn('processing_id', 'text', (c) => c.notNull().references('processing_activities.id').onDelete('cascade'))
+        .addColumn('dataset_id', 'text', (c) => c.notNull().references('datasets.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('processing_datasets_pk', ['processing_id', 'dataset_id'])
+        .execute();
+      await db.schema.createIndex('processing_datasets_dataset').on('processing_datasets').column('dataset_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -78,6 +78,8 @@ export interface DatasetTable {
   harvest_identifier: string | null;
   harvest_hash: string | null;
   landing_page: string | null;
+  /** 1 while the dataset's first data waits for the DPO: it is published when the DPO clears it. */
+  publish_on_review: number;
   created_at: string;
   updated_at: string;
 }
@@ -117,6 +119,29 @@ export interface VersionTable {
   created_at: string;
   /** How the version came to be when not a plain upload: "Refresh of <url>", "Rollback to version 2" ... */
   note: string | null;
+  /** The privacy gate: 'clear', 'flagged' (waits for the DPO, never public), 'reviewed', 'withheld' (never public). */
+  privacy_state: 'clear' | 'flagged' | 'reviewed' | 'withheld';
+  /** The version an anonymised version was made from. */
+  derived_from: number | null;
+}
+
+export interface PrivacyDecisionTable {
+  id: string;
+  version_id: string;
+  /** The column decided on; null for a decision on the whole version (a recipe). */
+  column_name: string | null;
+  decision: 'not-personal' | 'recipe' | 'withhold';
+  recipe_json: string | null;
+  reason: string;
+  decided_by: string;
+  decided_at: string;
+}
+
+export interface ResourceRecipeTable {
+  resource_id: string;
+  recipe_json: string;
+  updated_by: string;
+  updated_at: string;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
@@ -257,5 +282,46 @@ export interface Database {
   harvest_sources: HarvestSourceTable;
   harvest_runs: HarvestRunTable;
   column_mappings: ColumnMappingTable;
+  privacy_decisions: PrivacyDecisionTable;
+  resource_recipes: ResourceRecipeTable;
+  processing_activities: ProcessingActivityTable;
+  processing_datasets: ProcessingDatasetTable;
   kysely_migration?: { name: string; timestamp: string };
+}
+
+/** One processing activity of an organization's GDPR register (Art. 30(1)); src/gdpr/model.ts reads it. */
+export interface ProcessingActivityTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  purposes: string | null;
+  /** JSON {grounds: ('consent' | 'contract' | 'legal-obligation' | 'vital-interests' | 'public-task' | 'legitimate-interests')[], reference: string | null} */
+  legal_basis: string | null;
+  /** JSON array of strings: known codes (src/gdpr/model.ts) or a DPO's own words. */
+  data_subjects: string;
+  data_categories: string;
+  /** JSON {categories: Art. 9/10 codes[], condition: string | null} (the Art. 9(2) or Art. 10 ground). */
+  special_categories: string;
+  recipients: string;
+  transfers: string | null;
+  retention: string | null;
+  security_measures: string | null;
+  /** JSON array of {name, contact?}. */
+  processors: string;
+  joint_controllers: string | null;
+  source: string | null;
+  status: 'active' | 'ended';
+  /** YYYY-MM-DD, set when ended. */
+  end_date: string | null;
+  /** The processing that took over, when ended (the model's "traitement de remplacement"). */
+  replaced_by: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The datasets of the inventory a processing concerns. */
+export interface ProcessingDatasetTable {
+  processing_id: string;
+  dataset_id: string;
 }
