@@ -5,6 +5,7 @@
  * withholds it for good, or replaces it with an anonymised version. Every decision is recorded.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { z } from 'zod';
 import { defineAction } from './registry.ts';
 import { AppError } from '../errors.ts';
@@ -145,5 +146,52 @@ export const privacyDecisions = defineAction({
   async run(ctx, input, authz) {
     const { v } = await versionForDpo(ctx, authz, input.version);
     return { version: versionView(v), decisions: decisionsView(await ctx.stores.meta.selectFrom('privacy_decisions').selectAll().where('version_id', '=', v.id).orderBy('decided_at').execute()) };
+  },
+});
+
+export const anonymiseVersion = defineAction({
+  name: 'privacy.anonymise',
+  summary: 'The DPO applies an anonymisation recipe to a held version: without apply, a confidential before/after preview and the residual risk; with apply, a new anonymised version is published (only when safe), the original is withheld for good, and the recipe is saved for the next versions of the resource.',
+  input: z.object({
+    version: z.string().min(1),
+    recipe: z.unknown(),
+    apply: z.preprocess((v) => (typeof v === 'string' ? v === 'true' || v === '1' : v), z.boolean()).default(false),
+    save: z.preprocess((v) => (typeof v === 'string' ? v !== 'false' && v !== '0' : v), z.boolean()).default(true),
+    reason: z.string().max(2000).optional(),
+  }),
+  async run(ctx, input, authz) {
+    const { v, resource, dataset } = await versionForDpo(ctx, authz, input.version);
+    if (v.privacy_state !== 'flagged') throw new AppError('conflict', `Version ${v.number} is "${v.privacy_state}", not waiting for a review; a recipe applies to a held version.`);
+    const { anonymise, ensureRecipeKeys, unsafeReason, unsafeError } = await import('../work/anonymise.ts');
+    const { parseRecipe } = await import('../privacy/recipes.ts');
+    const { versionPaths, versionSchema, commitVersions } = await import('../catalog/versions.ts');
+    const recipe = parseRecipe(input.recipe);
+    ensureRecipeKeys(ctx, recipe);
+    const a = await anonymise(ctx, { parquetPath: versionPaths(ctx.stores, v).parquet, schema: versionSchema(v), sourceName: v.source_name, format: v.format, number: v.number }, recipe);
+    const reason = unsafeReason(a);
+    const answer = { risk: a.result.risk, notes: a.result.notes, schema: a.result.schema, rowCount: a.result.rowCount, stillPersonal: a.stillPersonal, safe: !reason };
+    if (!input.apply) {
+      await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
+      // CONFIDENTIAL: the preview is for the DPO who asked, never stored or logged.
+      return { ...answer, preview: a.result.preview, applied: false, version: null };
+    }
+    if (reason) {
+      await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
+      throw unsafeError(reason);
+    }
+    const db = ctx.stores.meta;
+    const now = ctx.now().toISOString();
+    const [nv] = await commitVersions(ctx.stores, [{ staged: a.staged, resourceId: resource.id }], { datasetId: dataset.id, createdBy: by(ctx), now: ctx.now(), note: `Anonymised from version ${v.number}` });
+    await db.updateTable('versions').set({ privacy_state: 'withheld' }).where('id', '=', v.id).execute();
+    await db.insertInto('privacy_decisions').values({ id: crypto.randomUUID(), version_id: v.id, column_name: null, decision: 'recipe', recipe_json: JSON.stringify(recipe), reason: input.reason ?? `Anonymised as version ${nv.number}.`, decided_by: by(ctx), decided_at: now }).execute();
+    if (input.save) {
+      const row = { recipe_json: JSON.stringify(recipe), updated_by: by(ctx), updated_at: now };
+      const had = await db.selectFrom('resource_recipes').select('resource_id').where('resource_id', '=', resource.id).executeTakeFirst();
+      if (had) await db.updateTable('resource_recipes').set(row).where('resource_id', '=', resource.id).execute();
+      else await db.insertInto('resource_recipes').values({ resource_id: resource.id, ...row }).execute();
+    }
+    if (dataset.publish_on_review === 1) await db.updateTable('datasets').set({ status: 'published', publish_on_review: 0, updated_at: now }).where('id', '=', dataset.id).execute();
+    await queueServingFiles(ctx, nv, { organizationId: dataset.organization_id, datasetId: dataset.id });
+    return { ...answer, preview: null, applied: true, version: versionView(nv) };
   },
 });

@@ -5,10 +5,11 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { commitVersions, getVersion, HELD_STATES, versionSchema, type StagedVersion } from '../catalog/versions.ts';
+import { commitVersions, getVersion, HELD_STATES, VERSION_FILES, versionSchema, type StagedVersion } from '../catalog/versions.ts';
 import { describeDiff, diffSchemas, type SchemaDiff } from '../catalog/schema-diff.ts';
 import { queueServingFiles } from './serving.ts';
 import type { RefreshOutcome, RefreshRunTable, ResourceSourceTable } from '../stores/meta/schema.ts';
@@ -16,6 +17,7 @@ import { enqueueJob } from '../jobs/store.ts';
 import type { JobRun } from '../jobs/runner.ts';
 import { pickTable, ReadOptionsSchema } from './ingest.ts';
 import { stageVersions } from '../ingest/pipeline.ts';
+import { anonymise, unsafeReason } from './anonymise.ts';
 import { fetchSource } from './sources.ts';
 import { nextRunAt } from './schedule.ts';
 
@@ -60,7 +62,11 @@ export async function runRefreshJob(run: JobRun): Promise<RefreshResult> {
     }
     await touchSource(ctx, source, fetched.notModified ? {} : { etag: fetched.etag, last_modified: fetched.lastModified });
     if (fetched.notModified) return await record('not_modified', `The server says ${source.location} has not changed since the last fetch.`);
-    if (latest && latest.sha256 === fetched.sha256) return await record('unchanged', `Same content as version ${latest.number} (SHA-256 ${fetched.sha256.slice(0, 12)}…); no new version.`, { sha256: fetched.sha256 });
+    // An anonymised version is compared by the file it was made from.
+    const servedSha = latest?.derived_from != null
+      ? (await db.selectFrom('versions').select('sha256').where('resource_id', '=', resource.id).where('number', '=', latest.derived_from).executeTakeFirst())?.sha256
+      : latest?.sha256;
+    if (latest && servedSha === fetched.sha256) return await record('unchanged', `Same content as version ${latest.number} (SHA-256 ${fetched.sha256.slice(0, 12)}…); no new version.`, { sha256: fetched.sha256 });
     const waiting = await db.selectFrom('refresh_runs').select(['started_at']).where('resource_id', '=', resource.id).where('outcome', '=', 'held').where('sha256', '=', fetched.sha256).executeTakeFirst();
     if (waiting) return await record('unchanged', `Same content as the refresh of ${waiting.started_at}, which still waits for an editor's review.`, { sha256: fetched.sha256 });
 
@@ -72,23 +78,46 @@ export async function runRefreshJob(run: JobRun): Promise<RefreshResult> {
       await record('failed', `The new file could not be read, so version ${latest?.number ?? '-'} stays served: ${e instanceof Error ? e.message : String(e)}`, { sha256: fetched.sha256 });
       throw e;
     }
-    const chosen = pickTable(staged, options.table, `The resource "${resource.name}"`);
-    await Promise.all(staged.filter((s) => s !== chosen).map((s) => fs.promises.rm(s.stagingDir, { recursive: true, force: true })));
+    const raw = pickTable(staged, options.table, `The resource "${resource.name}"`);
+    await Promise.all(staged.filter((s) => s !== raw).map((s) => fs.promises.rm(s.stagingDir, { recursive: true, force: true })));
+    // A resource the DPO anonymised keeps being anonymised the same way, without a person: the raw
+    // file is recorded as withheld and the anonymised table is what may be served.
+    const saved = raw.audit.privacy?.personal ? await db.selectFrom('resource_recipes').selectAll().where('resource_id', '=', resource.id).executeTakeFirst() : undefined;
+    let chosen = raw;
+    let anonymisedNote = '';
+    if (saved) {
+      const a = await anonymise(ctx, { parquetPath: path.join(raw.stagingDir, VERSION_FILES.parquet), schema: raw.audit.schema, sourceName: raw.sourceName, format: raw.format, number: (latest?.number ?? 0) + 1 }, JSON.parse(saved.recipe_json));
+      const unsafe = unsafeReason(a);
+      if (unsafe) {
+        // Not safe with the saved recipe: the raw version is held for the DPO, as without a recipe.
+        await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
+        anonymisedNote = ` The saved anonymisation recipe was not enough (${unsafe}), so the DPO must review it.`;
+      } else {
+        chosen = a.staged;
+        anonymisedNote = ' Anonymised with the saved recipe.';
+      }
+    }
     const diff = diffSchemas(latest ? versionSchema(latest) : null, chosen.audit.schema);
     run.signal.throwIfAborted();
     if (diff.changed && !(diff.additiveOnly && dataset.allow_additive_changes === 1)) {
       const heldKey = `held/${runId}`;
+      if (chosen !== raw) await fs.promises.rm(raw.stagingDir, { recursive: true, force: true });
       await ctx.stores.blobs.commit(chosen.stagingDir, heldKey);
       const { stagingDir: _dir, ...held } = chosen;
       return await record('held', `The columns changed (${describeDiff(diff)}), so the new file waits for an editor to approve it; version ${latest?.number} stays served.`, {
         sha256: fetched.sha256, diff_json: JSON.stringify(diff), held_key: heldKey, held_json: JSON.stringify(held),
       });
     }
-    const [v] = await commitVersions(ctx.stores, [{ staged: chosen, resourceId: resource.id }], {
-      datasetId: dataset.id, createdBy: input.createdBy ?? null, now: ctx.now(), note: `Refresh from ${source.location}`,
+    // With a recipe: the raw file as a withheld version (never public), then its anonymised table.
+    const items = chosen === raw ? [{ staged: raw, resourceId: resource.id }] : [{ staged: { ...raw, privacyState: 'withheld' as const }, resourceId: resource.id }, { staged: chosen, resourceId: resource.id }];
+    const committed = await commitVersions(ctx.stores, items, {
+      datasetId: dataset.id, createdBy: input.createdBy ?? null, now: ctx.now(), note: `Refresh from ${source.location}${chosen === raw ? '' : ', anonymised with the saved recipe'}`,
     });
+    const v = committed[committed.length - 1];
+    if (committed.length === 2) await db.updateTable('versions').set({ derived_from: committed[0].number }).where('id', '=', v.id).execute();
     if (!HELD_STATES.includes(v.privacy_state)) await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
-    return await record('new_version', diff.changed ? `New version ${v.number}; ${describeDiff(diff)} (additive changes are accepted for this dataset).` : `New version ${v.number}: the content changed, the columns did not.`, {
+    const what = HELD_STATES.includes(v.privacy_state) ? `New version ${v.number} holds personal data and waits for the DPO.` : `New version ${v.number}`;
+    return await record('new_version', (diff.changed ? `${what}; ${describeDiff(diff)} (additive changes are accepted for this dataset).` : `${what}: the content changed, the columns did not.`) + anonymisedNote, {
       sha256: fetched.sha256, version_number: v.number, diff_json: JSON.stringify(diff),
     });
   } finally {
