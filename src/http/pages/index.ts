@@ -14,6 +14,7 @@ import { organizationData, renderOrganization } from './organization.ts';
 import { datasetData, renderDataset } from './dataset.ts';
 import { jobsData, registerForms, renderJobs, renderLogin } from './work.ts';
 import { registerData, renderRegister } from './register.ts';
+import { privacyData, registerPrivacyForms, renderPrivacy } from './privacy.ts';
 
 /**
  * A page is one data function and one template. The HTML route renders the data; the JSON twin
@@ -40,7 +41,9 @@ export async function registerPages(server: FastifyInstance, app: App): Promise<
   servePage(server, app, { url: '/jobs', jsonUrl: '/jobs.json', load: (ctx, _p, q) => jobsData(ctx, q), render: renderJobs });
   servePage(server, app, { url: '/login', load: async (_ctx, _p, q) => ({ failed: q.failed === '1', next: q.next && q.next.startsWith('/') && !q.next.startsWith('//') ? q.next : '/jobs' }), render: renderLogin });
   servePage(server, app, { url: '/organizations/:organization/register', jsonUrl: '/organizations/:organization/register.json', load: (ctx, p) => registerData(ctx, p.organization), render: renderRegister });
+  servePage(server, app, { url: '/privacy', jsonUrl: '/privacy.json', load: (ctx) => privacyData(ctx), render: renderPrivacy });
   registerForms(server, app);
+  registerPrivacyForms(server, app);
 }
 
 function servePage<D>(server: FastifyInstance, app: App, page: Page<D>): void {

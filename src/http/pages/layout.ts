@@ -56,7 +56,7 @@ export function layout(env: PageEnv, page: { title: string; crumbs?: { label: st
 <header class="site-header">
 <div class="container header-row">
 <a class="brand" href="${env.href('/')}">Dataville</a>
-<nav aria-label="${t.mainNav}"><ul class="inline-list"><li><a href="${env.href('/datasets')}">${t.datasets}</a></li><li><a href="/api/docs">${t.apiDocs}</a></li><li><a href="${env.href('/jobs')}">${t.jobs}</a></li></ul></nav>
+<nav aria-label="${t.mainNav}"><ul class="inline-list"><li><a href="${env.href('/datasets')}">${t.datasets}</a></li><li><a href="/api/docs">${t.apiDocs}</a></li><li><a href="${env.href('/jobs')}">${t.jobs}</a></li><li><a href="${env.href('/privacy')}">DPO</a></li></ul></nav>
 <nav aria-label="${t.langNav}"><ul class="inline-list langs">${UI_LANGS.map((l) => html`<li><a href="${env.langHref(l)}" hreflang="${l}" lang="${l}"${l === env.lang ? raw(' aria-current="true"') : ''}>${LANG_LABELS[l]}</a></li>`)}</ul></nav>
 </div>
 </header>

@@ -73,7 +73,13 @@ const form = (req: FastifyRequest) => (req.body && typeof req.body === 'object' 
 /** Registers the form endpoints; the pages themselves are registered with the others. */
 export function registerForms(server: FastifyInstance, app: App): void {
   server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    // A repeated field (several checkboxes of one name) becomes a list; a single one stays a string.
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of new URLSearchParams(body as string)) {
+      const had = out[k];
+      out[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
+    done(null, out);
   });
   server.post('/login', { schema: { hide: true } }, async (req, reply) => {
     const f = form(req);
