@@ -112,6 +112,9 @@ const THINGS = [
   'Fête de la musique', 'Jeugdhuis Den Tap', 'Cultuurcentrum De Werf', 'Academie voor Muziek', 'Ecole des devoirs', 'Repair Café', 'Atelier vélo',
   'Anvers', 'Etterbeek', 'Mechelen', 'Ottignies', 'Grand-Place', 'Atomium', 'Manneken-Pis', 'Tilleul argenté', 'Chêne pédonculé', 'Platane commun',
   'Budget ordinaire', 'Plan de mobilité', 'Subside sportif', 'Prime énergie', 'Container parc', 'Recyparc', 'Sortie ouest', 'Zone 30',
+  // Companies and brands, some of them founders' surnames.
+  'Proximus', 'Colruyt', 'Delhaize', 'Carrefour', 'Solvay', 'Umicore', 'Bpost', 'Infrabel', 'Vivaqua', 'Fluvius', 'Ores', 'Sibelga', 'De Lijn', 'TEC',
+  'Stib', 'Brico', 'Hubo', 'Standaard Boekhandel', 'Club Brugge', 'Standard de Liège', 'Bois du Cazier', 'Lac de Genval', 'Val-Dieu', 'Mont des Arts',
 ];
 const ROLE_MAILS = ['info', 'contact', 'secretariat', 'onthaal', 'accueil', 'bibliotheek', 'urbanisme', 'population', 'sport', 'jeunesse', 'cultuur', 'noreply'];
 const DOMAINS = ['gmail.com', 'hotmail.com', 'skynet.be', 'telenet.be', 'proximus.be', 'outlook.be', 'yahoo.fr', 'scarlet.be', 'voo.be', 'live.be', 'icloud.com', 'msn.com'];
@@ -155,9 +158,10 @@ export class CorpusGenerator {
     let check = 97 - (Number((y >= 2000 ? '2' : '') + base) % 97);
     if (!valid) {
       // Wrong for both centuries: a check right for 1912 is right for a number read as 2012's.
-      const right = new Set([97 - (Number(base) % 97), 97 - (Number('2' + base) % 97)]);
+      // (97 and 00 are the same check modulo 97.)
+      const right = new Set([Number(base) % 97, Number('2' + base) % 97].map((r) => (97 - r) % 97));
       do check = this.int(0, 99);
-      while (right.has(check));
+      while (right.has(check % 97));
     }
     return base + this.pad(check, 2);
   }
@@ -410,6 +414,8 @@ export function generateCorpus(seed = 2025, tables = 160): LabelledTable[] {
     ],
   ];
 
+  const PEOPLE_BUILDER = 0;
+  const THINGS_BUILDER = 3;
   for (let t = 0; t < tables; t++) {
     const n = rows();
     const chosen = new Set<number>();
@@ -417,12 +423,16 @@ export function generateCorpus(seed = 2025, tables = 160): LabelledTable[] {
     while (chosen.size < width) chosen.add(g.int(0, builders.length - 1));
     // Every builder appears regularly: table t always holds builder t mod count.
     chosen.add(t % builders.length);
+    // A "nom" of things never stands beside a first-name column: in a real table that "nom" is the surname.
+    if (chosen.has(THINGS_BUILDER) && chosen.has(PEOPLE_BUILDER)) chosen.delete(t % builders.length === THINGS_BUILDER ? PEOPLE_BUILDER : THINGS_BUILDER);
     const columns = [...chosen].flatMap((b) => builders[b](n));
     // Unique column names within a table.
     const seen = new Map<string, number>();
     for (const c of columns) {
-      const k = seen.get(c.name) ?? 0;
-      seen.set(c.name, k + 1);
+      // DuckDB compares names without case: "nom" and "NOM" are the same column.
+      const key = c.name.toLowerCase();
+      const k = seen.get(key) ?? 0;
+      seen.set(key, k + 1);
       if (k > 0) c.name = `${c.name}_${k + 1}`;
     }
     out.push({ name: `table_${t + 1}`, columns });

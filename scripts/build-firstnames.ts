@@ -46,6 +46,11 @@ vanessa melissa kimberley priscilla audrey laetitia laeticia émilie emilie elod
 melanie jennifer stéphane gaëlle gaelle anne-sophie marie-france marie-hélène marie-josé
 mohamed mohammed ahmed mustafa mehmet ali hassan hussein omar abdel abdelkader fatima khadija
 aicha aïcha naima naïma rachid karim said saïd youssef hamza samira nadia malika zineb
+kevin jonathan quentin brecht bram thibault thibaut gilles arnaud romain florian cédric cedric grégory gregory
+jérôme jerome fabrice julien loïc loic mathieu matthieu maarten jasper tijs tobias jan-willem bjorn björn
+glenn gunther günther hendrik ivo jo kenneth lieven marnix nico patrick-jan raf roel sander toon vincent
+lien sofie nele elke ellen evy kim jolien lotte marieke justine pauline amandine mélissa gaëlle marine
+morgane ophélie stéphanie coralie émeline emeline jennifer kelly sharon tiffany cindy nathalie sylvia
 `;
 
 async function main(): Promise<void> {

@@ -18,7 +18,7 @@ import { enterpriseNumber, iban, nationalRegisterNumber, scanIdentifiers } from 
 import { clamp01, maskMatch, type Match, type ValueInput } from './detectors/match.ts';
 import { personName, scanNames } from './detectors/person-name.ts';
 import { licencePlate, scanPlates } from './detectors/plate.ts';
-import { findQuasiIdentifiers } from './detectors/quasi.ts';
+import { findQuasiIdentifiers, personAttributeColumns } from './detectors/quasi.ts';
 import type { CategoryFinding, PersonalCategory, PrivacyColumn, PrivacyReport } from './types.ts';
 
 /** Raised whenever a detector changes what it finds, so stored reports can be recomputed. */
@@ -106,7 +106,7 @@ function resolveConflicts(matches: Match[], ctx: ColumnContext): void {
   if (matches.length < 2) return;
   const named = new Set(ctx.named.filter((n) => n.strength === 'strong').map((n) => n.category));
   if (!matches.some((m) => named.has(m.category))) return;
-  for (const m of matches) if (!named.has(m.category)) m.confidence = clamp01(m.confidence - 0.3);
+  for (const m of matches) if (!named.has(m.category)) m.confidence = clamp01(m.confidence - 0.4);
 }
 
 /** Best match per category, highest confidence first. */
@@ -231,7 +231,7 @@ export function judgeColumn(name: string, cells: CellResult[], ctx: ColumnContex
         confidence,
         cells: withAny,
         sampled,
-        evidence: `${fmt(withAny)} of ${fmt(sampled)} sampled texts hold something personal: ${counted.map((p) => `${LABEL[p.category]} in ${fmt(p.cells)}`).join(', ')}`,
+        evidence: `${fmt(withAny)} of ${fmt(sampled)} distinct texts sampled hold something personal: ${counted.map((p) => `${LABEL[p.category]} in ${fmt(p.cells)}`).join(', ')}`,
         examples: examplesOf(counted.flatMap((p) => p.matches.slice(0, 2))),
       });
     }
@@ -278,7 +278,7 @@ export function judgeColumn(name: string, cells: CellResult[], ctx: ColumnContex
         confidence,
         cells: hits.length,
         sampled,
-        evidence: `${fmt(hits.length)} of ${fmt(sampled)} sampled values are ${LABEL[category]} (mostly ${reason})${note}${contextNote(ctx, category)}`,
+        evidence: `${fmt(hits.length)} of ${fmt(sampled)} distinct values sampled are ${LABEL[category]} (mostly ${reason})${note}${contextNote(ctx, category)}`,
         examples: examplesOf((strongest.length ? strongest : hits).map((h) => h.match)),
       });
     }
@@ -340,6 +340,7 @@ export async function detectPrivacy(conn: DuckDBConnection, parquetPath: string,
     columns.push(judgeColumn(field.name, cells, ctx));
   }
 
+  noteAddressesOfPlaces(columns, fields);
   const quasiIdentifiers = await findQuasiIdentifiers(conn, source, fields, columns, samples, threshold);
   return {
     detectorVersion: DETECTOR_VERSION,
@@ -348,6 +349,24 @@ export async function detectPrivacy(conn: DuckDBConnection, parquetPath: string,
     quasiIdentifiers,
     threshold,
   };
+}
+
+/** Categories that say a table is about people (an address or an enterprise number alone does not). */
+const ABOUT_PEOPLE = new Set<PersonalCategory>(['national-register-number', 'iban', 'email', 'phone', 'licence-plate', 'date-of-birth', 'person-name', 'free-text-personal']);
+
+/**
+ * Lists of schools, libraries and offices carry street addresses too. The address finding stays (a
+ * list of addresses of permits or beneficiaries is personal data), but when nothing else in the table
+ * is about people the evidence says so, for the person who reviews it.
+ */
+function noteAddressesOfPlaces(columns: PrivacyColumn[], fields: SchemaField[]): void {
+  const aboutPeople = columns.some((c) => c.categories.some((f) => f.confidence >= PERSONAL_CONFIDENCE && ABOUT_PEOPLE.has(f.category))) || personAttributeColumns(fields).length > 0;
+  if (aboutPeople) return;
+  for (const c of columns) {
+    for (const f of c.categories) {
+      if (f.category === 'street-address') f.evidence += '; no other column of the table is about people: if these are addresses of buildings (schools, offices), the finding can be dismissed';
+    }
+  }
 }
 
 /** For the bench and tests: the cells of a column judged as detectPrivacy judges them, without a table. */

@@ -98,14 +98,17 @@ export const NOT_NAME_WORDS = new Set(
     'centre center centrum zentrum salle zaal saal hall halle stade stadion stadium piscine zwembad schwimmbad terrain terrein sporthal sportcentrum ' +
     'commune gemeente gemeinde ville stad stadt city province provincie provinz region région gewest land pays country ' +
     'asbl vzw vog sa nv srl bv sprl bvba scrl cvba sc cv sca comm gie ltd inc gmbh ag llc plc sas sarl eurl ' +
+    'fc rfc kv kvc kfc rsc rcs sk ksk hc bc vc rc afc ksv ' +
     'cpas ocmw ocmw cpas police politie polizei pompiers brandweer feuerwehr zone service dienst administration administratie verwaltung ' +
     'club cercle kring verein vereniging association federation fédération federatie ligue liga union unie fondation stichting stiftung ' +
     'groupe groep gruppe team equipe équipe ploeg societe société company bedrijf firma entreprise onderneming ' +
     'saint sainte st ste sint sankt heilige notre dame royal royale koninklijk koninklijke ' +
     'hotel hôtel restaurant cafe café brasserie taverne bar snack friterie frituur boulangerie bakkerij boucherie slagerij magasin winkel shop ' +
+    'librairie boekhandel buchhandlung supermarche supermarché supermarkt pharmacie drogisterij kapsalon coiffure garage ' +
     'gare station bahnhof arret arrêt halte parking garage depot dépôt entrepot entrepôt atelier werkplaats usine fabriek fabrik ' +
     'cimetiere cimetière begraafplaats friedhof monument memorial mémorial statue standbeeld ' +
     'pont brug brücke tunnel ring route autoroute snelweg canal kanaal riviere rivière rivier fleuve beek ruisseau etang étang vijver lac meer ' +
+    'mont val vallee vallée vallei cote côte colline heuvel plaine vlakte mer zee ' +
     'quartier wijk viertel cite cité lotissement verkaveling zoning industriepark ' +
     'projet project programme programma plan rapport report budget total totaal gesamt autres andere other divers diverse ' +
     'inconnu onbekend unbekannt unknown neant néant geen keine none aucun nvt n.v.t. na ' +

@@ -5,8 +5,11 @@
  */
 import { parsePhoneNumber } from 'awesome-phonenumber';
 import validator from 'validator';
-import { columnContext, nearbyText, snippetHasContext } from './context.ts';
+import { columnContext, nearbyText, PENALTY_NEGATIVE, snippetHasContext } from './context.ts';
 import { clamp01, type Match, type ValueInput } from './match.ts';
+
+/** E-mails found inside a text have no column of their own to give them context. */
+const NO_CONTEXT = columnContext(undefined);
 
 /**
  * Mailboxes of a service rather than of a person (info@, contact@ …): a list of schools or offices
@@ -33,6 +36,11 @@ const PHONE_SHAPE = /^(?:\+|00|\(0|0)[\d\s./()-]{6,20}$/;
 function phoneScore(raw: string): { confidence: number; kind: string } | null {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return null;
+  // A call abroad is dialled "00" and the country code in one go: "00-201-…" is a reference.
+  if (/^00/.test(raw)) {
+    const group = /^\d+/.exec(raw)![0];
+    if (group.length < 4 && !/^00[17]$/.test(group)) return null;
+  }
   const international = /^(\+|00)/.test(raw);
   const p = parsePhoneNumber(raw.replace(/^00/, '+').replace(/\(0\)/, '').replace(/^\((0\d+)\)/, '$1'), { regionCode: 'BE' });
   if (!p.valid) return null;
@@ -58,7 +66,7 @@ export function phone({ value, ctx, integer }: ValueInput): Match | null {
   if (!PHONE_SHAPE.test(v)) return null;
   const s = phoneScore(v);
   if (!s) return null;
-  const confidence = clamp01(s.confidence + (s.confidence > 0.2 ? ctx.boost.phone : 0) - (ctx.negative ? 0.3 : 0));
+  const confidence = clamp01(s.confidence + (s.confidence > 0.2 ? ctx.boost.phone : 0) - (ctx.negative ? PENALTY_NEGATIVE : 0));
   return { category: 'phone', confidence, text: v, reason: `valid ${s.kind}`, strong: s.confidence > 0.2 };
 }
 
@@ -86,4 +94,3 @@ export function scanContact(text: string): Match[] {
   return out;
 }
 
-const NO_CONTEXT = columnContext(undefined);

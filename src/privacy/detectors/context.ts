@@ -156,7 +156,7 @@ export interface ColumnContext {
 export const BOOST_STRONG = 0.35;
 export const BOOST_WEAK = 0.2;
 export const BOOST_NEIGHBOUR = 0.1;
-export const PENALTY_NEGATIVE = 0.3;
+export const PENALTY_NEGATIVE = 0.4;
 
 function hasPhrase(folded: string, phrase: string): boolean {
   // Whole words only: " nom " never matches inside " nombre ".
@@ -191,8 +191,9 @@ function nameKindOf(folded: string): ColumnContext['nameKind'] {
   return null;
 }
 
+/** Only unambiguous names: a "numéro" or "nr" beside a street may as well be a record or file number. */
 function isHouseNumberName(folded: string): boolean {
-  return /^(n|no|nr|num|numero|nummer|huisnummer|hausnummer|house number|numero de maison|numero maison|n maison|huisnr|hnr|number|boite|bus|bte|box)$/.test(folded);
+  return /^(huisnummer|huisnr|hnr|hausnummer|hausnr|house number|housenumber|house no|numero de maison|numero maison|n maison|numero de police|numero d habitation|n de maison|huisnummer en bus)$/.test(folded);
 }
 
 /** The context of a column, from its name and the names of its neighbours (the columns either side). */

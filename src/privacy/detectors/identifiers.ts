@@ -8,7 +8,7 @@
  */
 import stdnumPkg from 'stdnum';
 import validator from 'validator';
-import { nearbyText, snippetHasContext } from './context.ts';
+import { nearbyText, PENALTY_NEGATIVE, snippetHasContext } from './context.ts';
 import { clamp01, type Match, type ValueInput } from './match.ts';
 
 const { stdnum } = stdnumPkg as unknown as { stdnum: Record<string, Record<string, { validate(v: string): { isValid: boolean } }>> };
@@ -43,7 +43,7 @@ export function nationalRegisterNumber({ value, ctx, integer }: ValueInput): Mat
   if (!isNationalRegisterNumber(digits)) return null;
   const formatted = NN_FORMATTED.test(v);
   const base = formatted ? 0.85 : 0.75;
-  const confidence = clamp01(base + ctx.boost['national-register-number'] - (ctx.negative ? 0.3 : 0));
+  const confidence = clamp01(base + ctx.boost['national-register-number'] - (ctx.negative ? PENALTY_NEGATIVE : 0));
   return { category: 'national-register-number', confidence, text: v, reason: 'valid check digits', strong: true };
 }
 
@@ -59,7 +59,7 @@ export function enterpriseNumber({ value, ctx, integer }: ValueInput): Match | n
   if (!isEnterpriseNumber(digits)) return null;
   // Bare 10 digits starting with 0 are also how Belgian mobiles (04xx) and many codes are written.
   const base = ENT_FORMATTED.test(value) ? 0.7 : 0.4;
-  const confidence = clamp01(base + ctx.boost['enterprise-number'] - (ctx.negative ? 0.3 : 0));
+  const confidence = clamp01(base + ctx.boost['enterprise-number'] - (ctx.negative ? PENALTY_NEGATIVE : 0));
   return { category: 'enterprise-number', confidence, text: value, reason: 'valid check digits', strong: true };
 }
 

@@ -26,7 +26,11 @@ export interface NameAnalysis {
 }
 
 /** The parts of a name-shaped cell, or null when the cell cannot be a person's name. */
-export function analyseName(value: string): NameAnalysis | null {
+/**
+ * `context`: 'strong' when the column's name says it holds names of people (prénom, achternaam, titulaire),
+ * 'weak' when it may (nom, naam, or beside a first-name column), null otherwise.
+ */
+export function analyseName(value: string, context: 'strong' | 'weak' | null = null): NameAnalysis | null {
   if (value.length < 2 || value.length > 80 || /[\d@#_/\\|:;!?=+*<>()[\]{}"]/u.test(value)) return null;
   const tokens = value
     .replace(/,/g, ' ')
@@ -57,9 +61,12 @@ export function analyseName(value: string): NameAnalysis | null {
     kinds.push('word');
   }
   if (words.length === 0 || words.length > 4) return null;
-  // A short run of capitals alone is an acronym (CPAS, SNCB), not a name, unless it is a listed name (MAES, NYS).
-  if (initials === 0 && words.every((w) => /^\p{Lu}{2,4}$/u.test(w)) && words.length <= 2 && !words.some((w) => isFirstName(w) || isSurname([w]))) return null;
-  if (tokens.length === 1 && isPlaceName(value)) return null;
+  // A short run of capitals alone is an acronym (CPAS, SNCB), not a name, unless it is a listed name
+  // (MAES, DE SMET) or the column's name says it holds names (TACK in a "NOM" column).
+  const listedWord = (w: string) => isFirstName(w) || isSurname([w]);
+  if (context === null && initials === 0 && words.every((w) => /^\p{Lu}{2,4}$/u.test(w)) && words.length <= 2 && !words.some(listedWord) && !isSurname(tokens)) return null;
+  // A municipality's name alone ("Anvers") is a place, unless it is also a listed name ("Brecht") or the column is of names.
+  if (tokens.length === 1 && context !== 'strong' && !listedWord(value) && isPlaceName(value)) return null;
 
   // Surnames of one to a few words, particles included ("Van den Broeck", "De Smet").
   let last = 0;
@@ -76,6 +83,11 @@ export function analyseName(value: string): NameAnalysis | null {
       }
     }
   }
+  // A club or an office: an acronym beside a place ("RFC Liège", "KV Mechelen"), unless a listed surname explains it ("VAN DAMME").
+  const acronym = (t: string) => /^\p{Lu}{2,4}$/u.test(t) && !PARTICLES.has(foldName(t)) && !listedWord(t);
+  if (last === 0 && tokens.length >= 2 && tokens.some(acronym) && tokens.some((t) => isPlaceName(t))) return null;
+  // "Standard de Liège", "Maison de Namur": words around a municipality, none of them a listed name.
+  if (last === 0 && tokens.length >= 2 && tokens.some((t) => isPlaceName(t)) && !tokens.some((t) => isFirstName(t))) return null;
   let first = 0;
   let shaped = 0;
   tokens.forEach((t, i) => {
@@ -109,7 +121,8 @@ function baseScore(a: NameAnalysis): { score: number; reason: string; listed: bo
 }
 
 export function personName({ value, ctx }: ValueInput): Match | null {
-  const a = analyseName(value);
+  const strong = ctx.nameKind !== null || ctx.named.some((n) => n.category === 'person-name' && n.strength === 'strong');
+  const a = analyseName(value, strong ? 'strong' : ctx.boost['person-name'] > 0 || ctx.neighbourFirstName ? 'weak' : null);
   if (!a) return null;
   const { score, reason, listed } = baseScore(a);
   let boost = ctx.boost['person-name'];
@@ -149,6 +162,13 @@ export function scanNames(text: string): Match[] {
     if (!/^\p{Lu}/u.test(lastWord) || NOT_NAME_WORDS.has(foldName(lastWord)) || isFirstName(lastWord) && !isSurname([lastWord])) continue;
     const listed = isSurname(lastWords);
     out.push({ category: 'person-name', confidence: listed ? 0.65 : hasSurnameShape(lastWord) ? 0.55 : 0.45, text: whole, reason: 'a listed first name followed by a surname', strong: listed });
+  }
+  for (const m of text.matchAll(NAME_SEQUENCE)) {
+    // An unlisted first name before a listed surname ("Tomasz Goossens").
+    const [, firstWord, rest] = m;
+    const lastWords = rest.trim().split(/\s+/);
+    if (isFirstName(firstWord) || NOT_NAME_WORDS.has(foldName(firstWord)) || !isSurname(lastWords) || lastWords.length > 1 && isFirstName(lastWords[0])) continue;
+    out.push({ category: 'person-name', confidence: 0.5, text: firstWord + rest, reason: 'a capitalised word followed by a listed surname', strong: true });
   }
   for (const m of text.matchAll(UPPER_THEN_FIRST)) {
     if (!isFirstName(m[2]) || NOT_NAME_WORDS.has(foldName(m[1]))) continue;

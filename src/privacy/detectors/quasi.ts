@@ -34,10 +34,20 @@ const SEX_VALUES = new Set(['m', 'f', 'h', 'v', 'x', 'u', 'man', 'vrouw', 'homme
 /** Counts in an aggregated table: the number of people each row stands for. */
 const WEIGHT_NAME = /^(nombre|nb|n|aantal|count|total|totaal|effectif|effectifs|anzahl|personnes|personen|inwoners|habitants|population|bevolking|einwohner|valeur|waarde|value|ms population|cnt)$/;
 
+/** Columns whose names say they describe a person (birth, age, sex, nationality, civil status). */
+export function personAttributeColumns(fields: SchemaField[]): string[] {
+  return fields
+    .filter((f) => {
+      const role = NAME_RULES.find(([, re]) => re.test(foldText(f.name)))?.[0];
+      return role !== undefined && PERSON_ROLES.includes(role);
+    })
+    .map((f) => f.name);
+}
+
 function roleByValues(field: SchemaField, values: string[]): Role | null {
   if (values.length === 0) return null;
   const folded = values.map((v) => foldText(v));
-  if (folded.length <= 4 && folded.every((v) => SEX_VALUES.has(v))) return 'sex';
+  if (folded.length >= 2 && folded.length <= 4 && folded.every((v) => SEX_VALUES.has(v))) return 'sex';
   if (field.type === 'string' || field.type === 'integer') {
     const postcodes = folded.filter((v) => /^[1-9]\d{3}$/.test(v)).length;
     if (postcodes / folded.length >= 0.9 && folded.length >= 3 && /post|cp|plz|zip|code/.test(foldText(field.name))) return 'place';
