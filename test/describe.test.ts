@@ -10,11 +10,9 @@ import type { App } from '../src/app.ts';
 import { callAction } from '../src/actions/registry.ts';
 import { updateDataset } from '../src/actions/datasets.ts';
 import { datasetMetadataScore, datasetStars, organizationMetadataScore, setColumnMappingsAction, getColumnMappings } from '../src/actions/describe.ts';
-import { registerDescribeRoutes } from '../src/http/api/describe.ts';
 import { jsonLdScript, renderMetadataScore, renderStars } from '../src/http/pages/stars.ts';
 import { pageEnv } from '../src/http/pages/layout.ts';
-import { createUser, createApiToken, grantRole } from '../src/users/accounts.ts';
-import { resolveOrganization } from '../src/catalog/organizations.ts';
+import { memberToken } from './helpers/users.ts';
 import { isAppError } from '../src/errors.ts';
 
 const NIS_CSV = 'Commune;Code INS;Population\r\nNamur;92094;113000\r\nLiège;62063;195000\r\nGent;44021;265000\r\n';
@@ -120,15 +118,8 @@ describe('stars, metadata score and self-describing downloads', () => {
 
   before(async () => {
     ({ app, server, close } = await startTestApp(undefined, { publicUrl: 'https://data.example.be' }));
-    if (!server.hasRoute({ method: 'GET', url: '/api/datasets/:dataset/stars' })) registerDescribeRoutes(server, app);
-    const now = new Date();
-    const org = await resolveOrganization(app.stores.meta, '92094', now);
-    const ed = await createUser(app.stores.meta, { email: 'ed@namur.be', name: 'Ed', password: 'a long password here' }, now);
-    const vi = await createUser(app.stores.meta, { email: 'vi@namur.be', name: 'Vi', password: 'a long password here' }, now);
-    await grantRole(app.stores.meta, ed.id, org.id, 'editor', now);
-    await grantRole(app.stores.meta, vi.id, org.id, 'viewer', now);
-    editorToken = await createApiToken(app.stores.meta, ed.id, 't', now);
-    viewerToken = await createApiToken(app.stores.meta, vi.id, 't', now);
+    editorToken = await memberToken(app, 'ed@namur.be', 'editor');
+    viewerToken = await memberToken(app, 'vi@namur.be', 'viewer');
     plain = await publishSample(app);
     nis = await publishSample(app, { csv: NIS_CSV, title: 'Population par commune', encoding: 'utf-8' });
     postcodes = await publishSample(app, { csv: POSTCODE_CSV, title: 'Habitants par code postal', encoding: 'utf-8' });

@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { startTestApp, publishSample, runDueJobs } from './helpers/app.ts';
 import type { App } from '../src/app.ts';
-import { createUser, createApiToken, grantRole } from '../src/users/accounts.ts';
-import { resolveOrganization } from '../src/catalog/organizations.ts';
+import { memberToken } from './helpers/users.ts';
 
 /** The session cookie a sign-in answer sets. */
 function cookieOf(res: { headers: Record<string, unknown> }): string {
@@ -28,14 +27,8 @@ describe('jobs, sources and history over HTTP and on the pages', () => {
 
   before(async () => {
     ({ app, server, close } = await startTestApp(undefined, { allowPrivateUrls: true, jobPollMs: 50 }));
-    const now = new Date();
-    const org = await resolveOrganization(app.stores.meta, '92094', now);
-    const ed = await createUser(app.stores.meta, { email: 'ed@namur.be', name: 'Ed', password: 'a long password here' }, now);
-    const vi = await createUser(app.stores.meta, { email: 'vi@namur.be', name: 'Vi', password: 'a long password here' }, now);
-    await grantRole(app.stores.meta, ed.id, org.id, 'editor', now);
-    await grantRole(app.stores.meta, vi.id, org.id, 'viewer', now);
-    token = await createApiToken(app.stores.meta, ed.id, 't', now);
-    viewerToken = await createApiToken(app.stores.meta, vi.id, 't', now);
+    token = await memberToken(app, 'ed@namur.be', 'editor');
+    viewerToken = await memberToken(app, 'vi@namur.be', 'viewer');
     web = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/csv' }); res.end(csv); });
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;

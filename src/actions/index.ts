@@ -17,6 +17,6 @@ export {
 } from './ckan.ts';
 export { createHarvestSource, listHarvestSources, showHarvestSource, updateHarvestSource, deleteHarvestSource, runHarvest, listHarvestRuns } from './harvest.ts';
 export { publishedCatalog } from './catalog.ts';
-export { listPendingPrivacy, reviewPrivacy, withholdVersion, privacyDecisions, anonymiseVersion } from './privacy.ts';
+export { listPendingPrivacy, reviewPrivacy, withholdVersion, privacyDecisions, anonymiseVersion, publishWithoutPersonal } from './privacy.ts';
 export { listRegister, showProcessing, createProcessing, updateProcessing, endProcessing, proposeProcessings, exportRegister } from './gdpr.ts';
 export { callAction } from './registry.ts';

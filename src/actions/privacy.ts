@@ -7,13 +7,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
-import { defineAction } from './registry.ts';
+import type { Kysely } from 'kysely';
+import { callAction, defineAction } from './registry.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import type { Authz } from './authz.ts';
 import { readAudit, versionView } from '../catalog/versions.ts';
 import type { PrivacyReport } from '../privacy/types.ts';
-import type { PrivacyDecisionTable, VersionTable } from '../stores/meta/schema.ts';
+import type { Database, PrivacyDecisionTable, VersionTable } from '../stores/meta/schema.ts';
 import { queueServingFiles } from '../work/serving.ts';
 
 /** The names a DPO decides on: each personal column, and each risky combination as "a + b + c". */
@@ -78,6 +79,11 @@ export const listPendingPrivacy = defineAction({
   },
 });
 
+/** A dataset held at its first publish is published once its data is released, as its publisher asked. */
+async function publishIfWaiting(db: Kysely<Database>, dataset: { id: string; publish_on_review: number }, now: string) {
+  await db.updateTable('datasets').set({ updated_at: now, ...(dataset.publish_on_review === 1 && { status: 'published' as const, publish_on_review: 0 }) }).where('id', '=', dataset.id).execute();
+}
+
 /** Serves a version the DPO released: it becomes the served one unless a newer one is served already. */
 async function release(ctx: Ctx, v: VersionTable, dataset: { id: string; organization_id: string; publish_on_review: number }, state: VersionTable['privacy_state']) {
   const db = ctx.stores.meta;
@@ -88,12 +94,7 @@ async function release(ctx: Ctx, v: VersionTable, dataset: { id: string; organiz
     if (r.latest_version == null || r.latest_version < v.number) {
       await trx.updateTable('resources').set({ latest_version: v.number, updated_at: now }).where('id', '=', v.resource_id).execute();
     }
-    // A dataset held at its first publish is published now, as its publisher asked.
-    if (dataset.publish_on_review === 1) {
-      await trx.updateTable('datasets').set({ status: 'published', publish_on_review: 0, updated_at: now }).where('id', '=', dataset.id).execute();
-    } else {
-      await trx.updateTable('datasets').set({ updated_at: now }).where('id', '=', dataset.id).execute();
-    }
+    await publishIfWaiting(trx, dataset, now);
   });
   await queueServingFiles(ctx, v, { organizationId: dataset.organization_id, datasetId: dataset.id });
 }
@@ -149,49 +150,80 @@ export const privacyDecisions = defineAction({
   },
 });
 
+/** A held version with its resource and dataset, as versionForDpo returns it. */
+type HeldTarget = Awaited<ReturnType<typeof versionForDpo>>;
+
+/**
+ * Runs a recipe on a held version: without apply, the confidential preview and the residual risk;
+ * with apply, the anonymised version is committed (only when safe), the held one withheld for good,
+ * the decision recorded and (with save) the recipe kept for the resource's next versions.
+ */
+async function runRecipe(ctx: Ctx, { v, resource, dataset }: HeldTarget, recipeInput: unknown, opts: { apply: boolean; save: boolean; reason?: string }) {
+  if (v.privacy_state !== 'flagged') throw new AppError('conflict', `Version ${v.number} is "${v.privacy_state}", not waiting for a review; a recipe applies to a held version.`);
+  const { anonymise, ensureRecipeKeys, unsafeReason, unsafeError } = await import('../work/anonymise.ts');
+  const { parseRecipe } = await import('../privacy/recipes.ts');
+  const { versionPaths, versionSchema, commitVersions } = await import('../catalog/versions.ts');
+  const recipe = parseRecipe(recipeInput);
+  ensureRecipeKeys(ctx, recipe);
+  const a = await anonymise(ctx, { parquetPath: versionPaths(ctx.stores, v).parquet, schema: versionSchema(v), sourceName: v.source_name, format: v.format, number: v.number }, recipe);
+  const reason = unsafeReason(a);
+  const answer = { risk: a.result.risk, notes: a.result.notes, schema: a.result.schema, rowCount: a.result.rowCount, stillPersonal: a.stillPersonal, safe: !reason };
+  if (!opts.apply) {
+    await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
+    // CONFIDENTIAL: the preview is for the DPO who asked, never stored or logged.
+    return { ...answer, preview: a.result.preview, applied: false, version: null };
+  }
+  if (reason) {
+    await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
+    throw unsafeError(reason);
+  }
+  const db = ctx.stores.meta;
+  const now = ctx.now().toISOString();
+  const [nv] = await commitVersions(ctx.stores, [{ staged: a.staged, resourceId: resource.id }], { datasetId: dataset.id, createdBy: by(ctx), now: ctx.now(), note: `Anonymised from version ${v.number}` });
+  await db.updateTable('versions').set({ privacy_state: 'withheld' }).where('id', '=', v.id).execute();
+  await db.insertInto('privacy_decisions').values({ id: crypto.randomUUID(), version_id: v.id, column_name: null, decision: 'recipe', recipe_json: JSON.stringify(recipe), reason: opts.reason ?? `Anonymised as version ${nv.number}.`, decided_by: by(ctx), decided_at: now }).execute();
+  if (opts.save) {
+    const row = { recipe_json: JSON.stringify(recipe), updated_by: by(ctx), updated_at: now };
+    const had = await db.selectFrom('resource_recipes').select('resource_id').where('resource_id', '=', resource.id).executeTakeFirst();
+    if (had) await db.updateTable('resource_recipes').set(row).where('resource_id', '=', resource.id).execute();
+    else await db.insertInto('resource_recipes').values({ resource_id: resource.id, ...row }).execute();
+  }
+  await publishIfWaiting(db, dataset, now);
+  await queueServingFiles(ctx, nv, { organizationId: dataset.organization_id, datasetId: dataset.id });
+  return { ...answer, preview: null, applied: true, version: versionView(nv) };
+}
+
+const Flag = (fallback: boolean) => z.preprocess((v) => (typeof v === 'string' ? !['false', '0', 'no'].includes(v.toLowerCase()) : v), z.boolean()).default(fallback);
+
 export const anonymiseVersion = defineAction({
   name: 'privacy.anonymise',
   summary: 'The DPO applies an anonymisation recipe to a held version: without apply, a confidential before/after preview and the residual risk; with apply, a new anonymised version is published (only when safe), the original is withheld for good, and the recipe is saved for the next versions of the resource.',
-  input: z.object({
-    version: z.string().min(1),
-    recipe: z.unknown(),
-    apply: z.preprocess((v) => (typeof v === 'string' ? v === 'true' || v === '1' : v), z.boolean()).default(false),
-    save: z.preprocess((v) => (typeof v === 'string' ? v !== 'false' && v !== '0' : v), z.boolean()).default(true),
-    reason: z.string().max(2000).optional(),
-  }),
+  input: z.object({ version: z.string().min(1), recipe: z.unknown(), apply: Flag(false), save: Flag(true), reason: z.string().max(2000).optional() }),
   async run(ctx, input, authz) {
-    const { v, resource, dataset } = await versionForDpo(ctx, authz, input.version);
-    if (v.privacy_state !== 'flagged') throw new AppError('conflict', `Version ${v.number} is "${v.privacy_state}", not waiting for a review; a recipe applies to a held version.`);
-    const { anonymise, ensureRecipeKeys, unsafeReason, unsafeError } = await import('../work/anonymise.ts');
-    const { parseRecipe } = await import('../privacy/recipes.ts');
-    const { versionPaths, versionSchema, commitVersions } = await import('../catalog/versions.ts');
-    const recipe = parseRecipe(input.recipe);
-    ensureRecipeKeys(ctx, recipe);
-    const a = await anonymise(ctx, { parquetPath: versionPaths(ctx.stores, v).parquet, schema: versionSchema(v), sourceName: v.source_name, format: v.format, number: v.number }, recipe);
-    const reason = unsafeReason(a);
-    const answer = { risk: a.result.risk, notes: a.result.notes, schema: a.result.schema, rowCount: a.result.rowCount, stillPersonal: a.stillPersonal, safe: !reason };
-    if (!input.apply) {
-      await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
-      // CONFIDENTIAL: the preview is for the DPO who asked, never stored or logged.
-      return { ...answer, preview: a.result.preview, applied: false, version: null };
-    }
-    if (reason) {
-      await fs.promises.rm(a.staged.stagingDir, { recursive: true, force: true });
-      throw unsafeError(reason);
-    }
-    const db = ctx.stores.meta;
-    const now = ctx.now().toISOString();
-    const [nv] = await commitVersions(ctx.stores, [{ staged: a.staged, resourceId: resource.id }], { datasetId: dataset.id, createdBy: by(ctx), now: ctx.now(), note: `Anonymised from version ${v.number}` });
-    await db.updateTable('versions').set({ privacy_state: 'withheld' }).where('id', '=', v.id).execute();
-    await db.insertInto('privacy_decisions').values({ id: crypto.randomUUID(), version_id: v.id, column_name: null, decision: 'recipe', recipe_json: JSON.stringify(recipe), reason: input.reason ?? `Anonymised as version ${nv.number}.`, decided_by: by(ctx), decided_at: now }).execute();
-    if (input.save) {
-      const row = { recipe_json: JSON.stringify(recipe), updated_by: by(ctx), updated_at: now };
-      const had = await db.selectFrom('resource_recipes').select('resource_id').where('resource_id', '=', resource.id).executeTakeFirst();
-      if (had) await db.updateTable('resource_recipes').set(row).where('resource_id', '=', resource.id).execute();
-      else await db.insertInto('resource_recipes').values({ resource_id: resource.id, ...row }).execute();
-    }
-    if (dataset.publish_on_review === 1) await db.updateTable('datasets').set({ status: 'published', publish_on_review: 0, updated_at: now }).where('id', '=', dataset.id).execute();
-    await queueServingFiles(ctx, nv, { organizationId: dataset.organization_id, datasetId: dataset.id });
-    return { ...answer, preview: null, applied: true, version: versionView(nv) };
+    return runRecipe(ctx, await versionForDpo(ctx, authz, input.version), input.recipe, input);
   },
 });
+
+export const publishWithoutPersonal = defineAction({
+  name: 'privacy.dropPersonal',
+  summary: 'The commonest recipe in one step: publish a held version without its personal columns, the risky combinations measured as quasi-identifiers; refused with the reason when that is not safe.',
+  input: z.object({ version: z.string().min(1) }),
+  async run(ctx, input, authz) {
+    const target = await versionForDpo(ctx, authz, input.version);
+    const report = (await readAudit(ctx.stores, target.v)).privacy;
+    const drop = report?.columns.filter((c) => c.personal).map((c) => c.name) ?? [];
+    if (!drop.length) throw new AppError('conflict', `Version ${target.v.number} has no personal column to drop; decide on its findings instead.`);
+    const quasi = [...new Set(report!.quasiIdentifiers.flatMap((q) => q.columns))].filter((c) => !drop.includes(c));
+    return runRecipe(ctx, target, { steps: [{ op: 'drop', columns: drop }], quasiIdentifiers: quasi }, { apply: true, save: true, reason: `Published without the personal columns ${drop.join(', ')}.` });
+  },
+});
+
+/**
+ * Accepts every finding of a dataset's held versions as not personal, with one reason: for an
+ * operator's own scripts (demo content, benchmark data), never offered to the public.
+ */
+export async function releaseHeldVersions(ctx: Ctx, datasetId: string, reason: string): Promise<number> {
+  const pending = (await callAction(listPendingPrivacy, ctx, {})).versions.filter((v) => v.datasetId === datasetId);
+  for (const p of pending) await callAction(reviewPrivacy, ctx, { version: p.version.id, accept: p.toDecide.map((column) => ({ column, reason })) });
+  return pending.length;
+}

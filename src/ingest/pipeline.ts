@@ -20,6 +20,7 @@ import type { AuditReport } from '../quality/types.ts';
 import { prepareCsv } from './csv/prepare.ts';
 import { loadCsvTable } from './csv/load.ts';
 import type { EncodingReport, LoadedTable, PreparedTable, SourceFormat } from './types.ts';
+import { readHead } from './head.ts';
 
 export interface ReadOptions {
   maxColumns: number;
@@ -67,15 +68,7 @@ export function formatOf(sourceName: string): SourceFormat {
  */
 export async function detectFormat(sourcePath: string, sourceName: string): Promise<SourceFormat> {
   const byName = formatOf(sourceName);
-  const head = Buffer.alloc(64 * 1024);
-  const fh = await fs.promises.open(sourcePath, 'r');
-  let n: number;
-  try {
-    n = (await fh.read(head, 0, head.length, 0)).bytesRead;
-  } finally {
-    await fh.close();
-  }
-  const bytes = head.subarray(0, n);
+  const bytes = await readHead(sourcePath, 64 * 1024);
   const zip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   const ole = bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
   // A workbook whatever its name (its entries live under xl/); the workbook reader says what an OLE

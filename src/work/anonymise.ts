@@ -4,7 +4,6 @@
  * risk (k, l) decides whether it may be published. Used by the DPO's action and, with a saved
  * recipe, by ingests and refreshes of the same resource without a person.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
@@ -12,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { VERSION_FILES, type StagedVersion } from '../catalog/versions.ts';
 import type { TableSchema } from '../ingest/types.ts';
 import { auditTable } from '../quality/audit.ts';
+import { hashFile } from '../ingest/pipeline.ts';
 import { applyRecipe, parseRecipe, type AnonymiseResult, type Recipe } from '../privacy/recipes.ts';
 import { openKeyStore, type KeyStore } from '../privacy/keys.ts';
 
@@ -57,8 +57,8 @@ export async function anonymise(ctx: Ctx, source: { parquetPath: string; schema:
       return { result, audit, privacy };
     });
     await fs.promises.writeFile(path.join(dir, VERSION_FILES.audit), JSON.stringify(out.audit, null, 1));
-    const bytes = (await fs.promises.stat(parquetPath)).size;
-    const sha256 = crypto.createHash('sha256').update(await fs.promises.readFile(parquetPath)).digest('hex');
+    // Streamed: an anonymised table of millions of rows is not read into memory to be hashed.
+    const { bytes, sha256 } = await hashFile(parquetPath);
     const stillPersonal = out.privacy.columns.filter((c) => c.personal).map((c) => c.name);
     return {
       staged: { stagingDir: dir, sourceName: source.sourceName, sourceBytes: bytes, sha256, format: source.format, audit: out.audit, privacyState: 'reviewed', derivedFrom: source.number },

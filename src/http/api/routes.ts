@@ -64,6 +64,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'POST', url: '/api/privacy/versions/:version/review', tag: 'privacy', action: A.reviewPrivacy, input: (r) => ({ ...B(r), ...P(r) }) },
   { method: 'POST', url: '/api/privacy/versions/:version/withhold', tag: 'privacy', action: A.withholdVersion, input: (r) => ({ ...B(r), ...P(r) }) },
   { method: 'GET', url: '/api/privacy/versions/:version/decisions', tag: 'privacy', action: A.privacyDecisions, input: (r) => P(r) },
+  { method: 'POST', url: '/api/privacy/versions/:version/drop-personal', tag: 'privacy', action: A.publishWithoutPersonal, input: (r) => P(r) },
   { method: 'POST', url: '/api/privacy/versions/:version/anonymise', tag: 'privacy', action: A.anonymiseVersion, input: (r) => ({ ...Q(r), ...B(r), ...P(r) }) },
   { method: 'GET', url: '/api/organizations/:organization/register', tag: 'register', action: A.listRegister, input: (r) => ({ ...Q(r), ...P(r) }) },
   { method: 'POST', url: '/api/organizations/:organization/register', tag: 'register', action: A.createProcessing, input: (r) => ({ ...B(r), ...P(r) }), successStatus: 201 },

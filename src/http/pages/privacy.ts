@@ -7,8 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
 import type { Ctx } from '../../context.ts';
-import { anonymiseVersion, callAction, listPendingPrivacy, reviewPrivacy, withholdVersion } from '../../actions/index.ts';
-import { AppError } from '../../errors.ts';
+import { callAction, listPendingPrivacy, publishWithoutPersonal, reviewPrivacy, withholdVersion } from '../../actions/index.ts';
 import { ctxOf } from '../actor.ts';
 import { html, type SafeHtml } from './html.ts';
 import type { UiLang } from './i18n.ts';
@@ -91,16 +90,9 @@ export function registerPrivacyForms(server: FastifyInstance, app: App): void {
     await callAction(withholdVersion, await ctxOf(app, req), { version: (req.params as Record<string, string>).version, reason: one(form(req).reason) });
     return reply.redirect('/privacy', 303);
   });
-  // The commonest recipe in one click: drop the personal columns, keep the risky combinations as
-  // quasi-identifiers so that the residual risk is measured; refused (with why) when not safe.
+  // The commonest recipe in one click (the action builds and checks it).
   server.post('/privacy/versions/:version/drop-personal', { schema: { hide: true } }, async (req, reply) => {
-    const ctx = await ctxOf(app, req);
-    const versionId = (req.params as Record<string, string>).version;
-    const p = (await pending(ctx)).find((v) => v.version.id === versionId);
-    if (!p?.privacy) throw new AppError('version_not_found', `Version ${versionId} does not wait for a review.`);
-    const drop = p.privacy.columns.filter((c) => c.personal).map((c) => c.name);
-    const quasi = [...new Set(p.privacy.quasiIdentifiers.flatMap((q) => q.columns))].filter((c) => !drop.includes(c));
-    await callAction(anonymiseVersion, ctx, { version: versionId, apply: true, recipe: { steps: [{ op: 'drop', columns: drop }], quasiIdentifiers: quasi }, reason: `Published without the personal columns ${drop.join(', ')}.` });
+    await callAction(publishWithoutPersonal, await ctxOf(app, req), { version: (req.params as Record<string, string>).version });
     return reply.redirect('/privacy', 303);
   });
 }

@@ -11,6 +11,7 @@ import type { CsvDialect, EncodingReport, PreparedCsv, SourceEncoding, TableErro
 import { locateHeader, sniffDialect } from './dialect.ts';
 import { completeUtf8Length, createDecoder, detectEncoding, windows1252ToUtf8, type EncodingGuess } from './encoding.ts';
 import { detectMojibake, MojibakeRepairer, type MojibakeCharset } from './mojibake.ts';
+import { readHead } from '../head.ts';
 
 export interface PrepareCsvOptions {
   /** Files with more columns are refused (default 1000). */
@@ -86,21 +87,11 @@ export async function prepareCsv(sourcePath: string, workDir: string, opts: Prep
   };
 }
 
-async function readStart(file: string, bytes: number): Promise<Buffer> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 async function sniff(file: string, sourceBytes: number, maxColumns: number): Promise<Sniffed> {
   const name = path.basename(file);
   for (let size = SAMPLE_BYTES; ; size *= 4) {
-    const sample = await readStart(file, Math.min(size, sourceBytes));
+    const sample = await readHead(file, Math.min(size, sourceBytes));
     const complete = sample.length >= sourceBytes;
     const canGrow = !complete && size < MAX_SAMPLE_BYTES;
     const guess = detectEncoding(sample, complete);

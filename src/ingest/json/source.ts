@@ -16,6 +16,7 @@ import { jsonVerifier } from 'stream-json/utils/verifier.js';
 import { AppError } from '../../errors.ts';
 import { completeUtf8Length, createDecoder, describeBinary } from '../csv/encoding.ts';
 import type { EncodingReport } from '../types.ts';
+import { readHead } from '../head.ts';
 
 export type { Token };
 
@@ -73,7 +74,7 @@ export class JsonSource {
     const name = path.basename(file);
     const bytes = (await fs.promises.stat(file)).size;
     if (bytes === 0) throw new AppError('empty_file', `The file "${name}" is empty (0 bytes). Check that the export finished and upload it again.`);
-    const sample = await readStart(file, Math.min(SAMPLE_BYTES, bytes));
+    const sample = await readHead(file, Math.min(SAMPLE_BYTES, bytes));
     const guess = sniffEncoding(sample);
     if (!guess) {
       const binary = describeBinary(sample);
@@ -251,16 +252,6 @@ function sniffEncoding(sample: Buffer): { encoding: TextEncoding; bomLength: num
   return null;
 }
 
-async function readStart(file: string, bytes: number): Promise<Buffer> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Position of the first byte that does not start a valid UTF-8 sequence. */
 export function firstInvalidUtf8(buf: Uint8Array): number {

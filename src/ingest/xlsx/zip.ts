@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { AppError } from '../../errors.ts';
+import { readHead } from '../head.ts';
 
 export interface ZipLimits {
   /** Refuse workbooks whose XML parts unpack to more than this many bytes in total. */
@@ -77,16 +78,6 @@ export async function checkContainer(file: string, displayName: string): Promise
   return size;
 }
 
-async function readHead(file: string, n: number): Promise<Buffer> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Whether the file holds the bytes anywhere, read in chunks (an OLE directory may sit anywhere). */
 async function containsBytes(file: string, needle: Buffer): Promise<boolean> {
