@@ -172,10 +172,10 @@ async function main(): Promise<void> {
   let start = performance.now();
   const cells = measureCells(tables);
   const cellMillis = performance.now() - start;
-  // One cell decides for identifiers, e-mails and phones (they are found in free text too); a lone
-  // surname under a plain "nom" cannot be told from the name of a thing one cell at a time, so the
-  // names target is judged on columns (below), where the column's other cells are the evidence.
-  const cellJudged: PersonalCategory[] = ['national-register-number', 'enterprise-number', 'iban', 'email', 'phone'];
+  // One cell decides for identifiers, e-mails and phones (they are found in free text too), and for
+  // person names in name columns the target holds cell by cell too (the column's name and its
+  // neighbours are the only context); the column judgement below uses the column's other cells as well.
+  const cellJudged: PersonalCategory[] = ['national-register-number', 'enterprise-number', 'iban', 'email', 'phone', 'person-name'];
   const cellsOk = printScores(
     `Cells (classifyValue with the column's name and neighbours; ${(cellMillis / 1000).toFixed(1)} s, ${((cellMillis * 1000) / cellsTotal).toFixed(0)} µs/cell)`,
     cells.scores,
@@ -196,6 +196,8 @@ async function main(): Promise<void> {
     start = performance.now();
     const bigFound = classifyValue(big, { columnName: 'commentaire' }).map((c) => c.category);
     console.log(`\nA 1 MB free-text cell classified in ${(performance.now() - start).toFixed(0)} ms (its first 100,000 characters are read): ${bigFound.join(', ') || 'nothing found'}.`);
+
+    dictionaryWords();
 
     // Quasi-identifiers on a people table.
     const people = peopleTable(seed, 2000);
@@ -228,6 +230,32 @@ async function main(): Promise<void> {
     console.log(`\nTargets: cells ${cellsOk ? 'met' : 'MISSED'}, columns ${colsOk ? 'met' : 'MISSED'}, name cells in name columns ${share >= 0.9 ? 'met' : 'MISSED'}.`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Ordinary words under a column named "nom": how many would be taken for a person's name. Uses the
+ * Debian word lists when installed (apt-get install wfrench wdutch wngerman wbritish), every tenth
+ * word of four letters or more, capitalised; first names and surnames that are also words ("Jean",
+ * "Brouwers") count as mistakes here, so the figure is an upper bound.
+ */
+function dictionaryWords(): void {
+  const lists = [['french', 'French'], ['dutch', 'Dutch'], ['ngerman', 'German'], ['british-english', 'English']].filter(([f]) => fs.existsSync(`/usr/share/dict/${f}`));
+  if (lists.length === 0) {
+    console.log('\nOrdinary words under "nom": skipped (no Debian word lists; apt-get install wfrench wdutch wngerman wbritish).');
+    return;
+  }
+  console.log('\nOrdinary words, capitalised, one per cell under a column named "nom", taken for person names:');
+  for (const [file, language] of lists) {
+    const words = fs.readFileSync(`/usr/share/dict/${file}`, 'utf8').split('\n').filter((w) => /^[a-zà-ÿ]{4,}$/.test(w));
+    let n = 0;
+    const flagged: string[] = [];
+    for (let i = 0; i < words.length; i += 10) {
+      const value = words[i][0].toUpperCase() + words[i].slice(1);
+      n++;
+      if (classifyValue(value, { columnName: 'nom' }).some((c) => c.category === 'person-name' && c.confidence >= PERSONAL_CONFIDENCE)) flagged.push(value);
+    }
+    console.log(`  ${language.padEnd(8)} ${flagged.length} of ${n} (${((100 * flagged.length) / n).toFixed(2)}%), e.g. ${flagged.slice(0, 8).join(', ')}`);
   }
 }
 

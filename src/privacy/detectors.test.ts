@@ -137,6 +137,18 @@ describe('person names', () => {
     }
   });
 
+  it('takes an unlisted surname of a distinctive shape for a name under "nom", not one of a common shape alone', () => {
+    // Not in reference/surnames-be.txt; spelled as Belgian and foreign surnames are, and ordinary words are not.
+    for (const v of ['Vandekerckhove', 'Bultinck', 'Casteleyn', 'Schollaert', 'Xhonneux', 'Van Hoecke', 'Van der Meersch', 'Aydın', 'Wiśniewski']) {
+      assert.ok(!flagged(v).includes('person-name'), `${v} without a name column`);
+      assert.ok(flagged(v, 'nom').includes('person-name'), `${v} in nom`);
+    }
+    // Shapes ordinary words share (de-, ver-, -eux, -quet, -ller): evidence too weak alone.
+    for (const v of ['Dewitte', 'Verhulst', 'Bouquet', 'Brumeux', 'Geheimnisvoller', 'Exhumation', 'Donkerblauwe', 'De Lijn', 'La Poste']) {
+      assert.ok(!flagged(v, 'nom').includes('person-name'), v);
+    }
+  });
+
   it('does not read "nombre" (count) as "nom", nor "straatnaam" as a person name column', () => {
     assert.deepEqual(flagged('Dupont', 'nombre'), []);
     assert.deepEqual(flagged('Stationsstraat', 'straatnaam'), []);

@@ -5,7 +5,7 @@
  * lists, common surnames and surname shapes make it stronger; the column's name (prénom, voornaam,
  * nom, naam …) and its neighbours' decide the rest, as Presidio's context words do.
  */
-import { foldName, HONORIFICS, hasSurnameShape, isFirstName, isPlaceName, isSurname, NOT_NAME_WORDS, PARTICLES, surnameMaxWords } from '../names.ts';
+import { foldName, HONORIFICS, hasSurnameShape, isFirstName, isPlaceName, isSurname, NOT_NAME_WORDS, PARTICLES, SURNAME_PARTICLES, surnameMaxWords, surnameShape } from '../names.ts';
 import { clamp01, type Match, type ValueInput } from './match.ts';
 
 /** Dutch and German street names are one word ending in the street type (Kerkstraat, Beukenlaan). */
@@ -21,6 +21,8 @@ export interface NameAnalysis {
   last: number;
   /** Words with a surname shape, not in the lists. */
   shaped: number;
+  /** Of those, the ones whose shape is distinctive (Vandekerckhove, Bultinck, Xhonneux) or that follow a surname particle ("Van Hoecke"). */
+  distinctive: number;
   initials: number;
   lowerCase: boolean;
 }
@@ -90,12 +92,21 @@ export function analyseName(value: string, context: 'strong' | 'weak' | null = n
   if (last === 0 && tokens.length >= 2 && tokens.some((t) => isPlaceName(t)) && !tokens.some((t) => isFirstName(t))) return null;
   let first = 0;
   let shaped = 0;
+  let distinctive = 0;
   tokens.forEach((t, i) => {
     if (kinds[i] !== 'word') return;
     if (isFirstName(t)) first++;
-    else if (!usedAsLast.has(i) && hasSurnameShape(t)) shaped++;
+    else if (!usedAsLast.has(i)) {
+      // "Van Hoecke", "Van der Meersch", "Vanden Bossche": a run of particles that begins like a surname.
+      let j = i - 1;
+      let afterParticle = false;
+      while (j >= 0 && kinds[j] === 'particle') afterParticle ||= SURNAME_PARTICLES.has(foldName(tokens[j--]));
+      const shape = afterParticle ? 'distinctive' : surnameShape(t);
+      if (shape) shaped++;
+      if (shape === 'distinctive') distinctive++;
+    }
   });
-  return { words: words.length, first, last, shaped, initials, lowerCase };
+  return { words: words.length, first, last, shaped, distinctive, initials, lowerCase };
 }
 
 /** The cell's own evidence, before context. */
@@ -116,6 +127,8 @@ function baseScore(a: NameAnalysis): { score: number; reason: string; listed: bo
   if (a.first > 0 && a.last > 0) return { score: 0.4, reason: 'a word listed as first name and surname', listed };
   if (a.first > 0) return { score: 0.35, reason: 'a listed first name', listed };
   if (a.last > 0) return { score: 0.4, reason: 'a listed surname', listed };
+  // A distinctive shape alone is not enough (0.3), but it is in a column named nom/naam/name.
+  if (a.distinctive > 0) return { score: 0.3, reason: 'a word with a distinctive surname shape', listed };
   if (a.shaped > 0) return { score: 0.2, reason: 'a word with a surname shape', listed };
   return { score: 0.1, reason: 'a capitalised word', listed };
 }
