@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
   jobHeartbeatMs: z.coerce.number().int().positive().default(5000),
   /** A running job without a heartbeat for this long lost its process and is run again. */
   jobStaleMs: z.coerce.number().int().positive().default(60_000),
+  /** Finished jobs (done or failed) are deleted this many days after they ended; 0 keeps them for ever. */
+  jobRetentionDays: z.coerce.number().int().min(0).max(36500).default(90),
   /** Fetching a URL: the whole download must finish within this time. */
   fetchTimeoutMs: z.coerce.number().int().positive().default(120_000),
   /** Allow URLs that resolve to private, loopback or link-local addresses (an administrator's choice). */
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobPollMs: env.DATAVILLE_JOB_POLL_MS,
     jobHeartbeatMs: env.DATAVILLE_JOB_HEARTBEAT_MS,
     jobStaleMs: env.DATAVILLE_JOB_STALE_MS,
+    jobRetentionDays: env.DATAVILLE_JOB_RETENTION_DAYS,
     fetchTimeoutMs: env.DATAVILLE_FETCH_TIMEOUT_MS,
     allowPrivateUrls: env.DATAVILLE_ALLOW_PRIVATE_URLS,
     sourcePaths: env.DATAVILLE_SOURCE_PATHS,
@@ -72,7 +75,7 @@ function envNameOf(key: string): string {
     maxUploadBytes: 'DATAVILLE_MAX_UPLOAD_BYTES', maxColumns: 'DATAVILLE_MAX_COLUMNS',
     duckdbMemoryLimit: 'DATAVILLE_DUCKDB_MEMORY', duckdbThreads: 'DATAVILLE_DUCKDB_THREADS', logLevel: 'LOG_LEVEL',
     publicUrl: 'DATAVILLE_PUBLIC_URL', jobWorkers: 'DATAVILLE_JOB_WORKERS', jobPollMs: 'DATAVILLE_JOB_POLL_MS',
-    jobHeartbeatMs: 'DATAVILLE_JOB_HEARTBEAT_MS', jobStaleMs: 'DATAVILLE_JOB_STALE_MS', fetchTimeoutMs: 'DATAVILLE_FETCH_TIMEOUT_MS',
+    jobHeartbeatMs: 'DATAVILLE_JOB_HEARTBEAT_MS', jobStaleMs: 'DATAVILLE_JOB_STALE_MS', jobRetentionDays: 'DATAVILLE_JOB_RETENTION_DAYS', fetchTimeoutMs: 'DATAVILLE_FETCH_TIMEOUT_MS',
     allowPrivateUrls: 'DATAVILLE_ALLOW_PRIVATE_URLS', sourcePaths: 'DATAVILLE_SOURCE_PATHS',
   };
   return names[key] ?? key;

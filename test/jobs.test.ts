@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { backends, openTestApp } from './helpers/backends.ts';
 import { claimJob, completeJob, enqueueJob, failJob, getJob, heartbeat, jobView, recoverLostJobs, localProcessAlive } from '../src/jobs/store.ts';
+import { jobRetentionTicker } from '../src/work/index.ts';
+import { callAction } from '../src/actions/registry.ts';
+import { sweepVersions } from '../src/actions/maintenance.ts';
 import { JobRunner } from '../src/jobs/runner.ts';
 import { AppError } from '../src/errors.ts';
 
@@ -131,6 +134,57 @@ for (const backend of backends()) {
       } finally {
         await runner.stop();
       }
+    });
+
+    test('finished jobs are deleted after the retention, queued and running ones never', async () => {
+      const a = await app({ jobRetentionDays: 30 });
+      const db = a.stores.meta;
+      const now = new Date();
+      const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+      const finish = async (ended: Date, ok: boolean) => {
+        const j = await enqueueJob(db, { kind: 'test', input: {}, maxAttempts: 1 }, ended);
+        const c = (await claimJob(db, a.stores.metaDialect, 'h:1:a', ended, { id: j.id }))!;
+        if (ok) await completeJob(db, c, 'h:1:a', null, ended);
+        else await failJob(db, c, 'h:1:a', { code: 'validation_failed', message: 'bad file', retryable: false }, ended);
+        return j.id;
+      };
+      const oldDone = await finish(daysAgo(40), true);
+      const oldFailed = await finish(daysAgo(31), false);
+      const recent = await finish(daysAgo(29), true);
+      const oldQueued = (await enqueueJob(db, { kind: 'test', input: {}, runAfter: daysAgo(60) }, daysAgo(60))).id;
+      const oldRunning = (await enqueueJob(db, { kind: 'test', input: {} }, daysAgo(50))).id;
+      await claimJob(db, a.stores.metaDialect, 'h:1:b', daysAgo(50), { id: oldRunning });
+
+      const tick = jobRetentionTicker(() => a.ctx({ kind: 'system' }));
+      await tick(now);
+      const left = async () => (await db.selectFrom('jobs').select('id').execute()).map((r) => r.id).sort();
+      assert.deepEqual(await left(), [recent, oldQueued, oldRunning].sort());
+      assert.equal(await getJob(db, oldDone), undefined);
+      assert.equal(await getJob(db, oldFailed), undefined);
+
+      // Once an hour per process: a job that ages past the limit meanwhile waits for the next hour.
+      const aged = await finish(daysAgo(45), true);
+      await tick(new Date(now.getTime() + 60_000));
+      assert.ok(await getJob(db, aged));
+      await tick(new Date(now.getTime() + 3600_000));
+      assert.equal(await getJob(db, aged), undefined);
+
+      // The maintenance action does the same at once, and says how many it deleted.
+      await finish(daysAgo(100), false);
+      const swept = await callAction(sweepVersions, a.ctx({ kind: 'system' }), { minAgeMinutes: 60 });
+      assert.equal(swept.jobsRemoved, 1);
+      assert.deepEqual(await left(), [recent, oldQueued, oldRunning].sort());
+    });
+
+    test('a retention of 0 days keeps finished jobs for ever', async () => {
+      const a = await app({ jobRetentionDays: 0 });
+      const db = a.stores.meta;
+      const long = new Date(Date.now() - 3650 * 86_400_000);
+      const j = await enqueueJob(db, { kind: 'test', input: {} }, long);
+      const c = (await claimJob(db, a.stores.metaDialect, 'h:1:a', long, { id: j.id }))!;
+      await completeJob(db, c, 'h:1:a', null, long);
+      await jobRetentionTicker(() => a.ctx({ kind: 'system' }))(new Date());
+      assert.ok(await getJob(db, j.id));
     });
   });
 }

@@ -181,6 +181,16 @@ export function localProcessAlive(workerId: string): boolean | undefined {
   }
 }
 
+/**
+ * Deletes the jobs that ended (done or failed) before `before`: the job list is a work log, not the
+ * history of the data (versions, refresh runs and privacy decisions keep that). Queued and running
+ * jobs are never touched. Returns how many were deleted.
+ */
+export async function pruneFinishedJobs(db: MetaDb, before: Date): Promise<number> {
+  const r = await db.deleteFrom('jobs').where('state', 'in', ['done', 'failed']).where('finished_at', '<', before.toISOString()).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function getJob(db: MetaDb, id: string): Promise<JobTable | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
