@@ -10,7 +10,9 @@ import { createDataset } from '../src/actions/datasets.ts';
 import {
   createProcessing, endProcessing, exportRegister, listRegister, proposeProcessings, showProcessing, updateProcessing,
 } from '../src/actions/gdpr.ts';
+import { updateOrganization } from '../src/actions/organizations.ts';
 import { resolveOrganization } from '../src/catalog/organizations.ts';
+import { buildServer } from '../src/http/server.ts';
 import { versionPaths } from '../src/catalog/versions.ts';
 import { createApiToken, createUser, grantRole, actorFromToken } from '../src/users/accounts.ts';
 import { registerData, renderRegister } from '../src/http/pages/register.ts';
@@ -211,14 +213,15 @@ for (const backend of backends()) {
       const header = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
       const fr = header(1);
       const nl = header(2);
-      assert.deepEqual(fr.slice(0, 8), [
-        'N°', 'Activité de traitement', 'Responsable(s) conjoint(s) du traitement', 'Finalité(s) du traitement', 'Catégories de personnes concernées',
+      assert.deepEqual(fr.slice(0, 9), [
+        'N°', 'Activité de traitement', 'Service responsable', 'Responsable(s) conjoint(s) du traitement', 'Finalité(s) du traitement', 'Catégories de personnes concernées',
         'Catégories de données à caractère personnel', 'Catégories de destinataires', 'Transferts vers un pays tiers ou une organisation internationale (et garanties)',
       ]);
-      assert.equal(nl[3], 'Doeleinde(n) van de verwerking');
+      assert.equal(nl[4], 'Doeleinde(n) van de verwerking');
       assert.ok(fr.includes('Base juridique (art. 6 RGPD)') && fr.includes('Données sensibles (art. 9 et 10 RGPD)') && fr.includes('Sous-traitant(s)'));
       assert.ok(fr.includes('Statut') && fr.includes('Date de fin du traitement') && fr.includes('Jeux de données concernés'));
-      assert.equal(sheet.getRow(1).getCell(4).font?.color?.argb, 'FFC00000', 'Art. 30 columns are red, as in the model');
+      assert.equal(sheet.getRow(1).getCell(5).font?.color?.argb, 'FFC00000', 'Art. 30 columns are red, as in the model');
+      assert.equal(sheet.getRow(1).getCell(3).font?.color?.argb, 'FF000000', 'the department is the model\'s own column, not Art. 30');
       assert.equal(sheet.rowCount, 2 + 4, 'two header rows and one row per processing');
 
       const col = (label: string) => fr.indexOf(label) + 1;
@@ -300,6 +303,115 @@ for (const backend of backends()) {
       assert.ok(signIn.includes(`href="/login?next=%2Forganizations%2F${slug}%2Fregister"`));
       assert.doesNotMatch(signIn, /Octroi/);
       await assert.rejects(registerData(as('viewer'), slug), (e: AppError) => e.code === 'forbidden');
+    });
+
+    test('the model\'s business process owner, type of processing (Art. 35 criteria, dpiaLikely) and general phone number, through the action, the JSON page, XLSX and CSV', async () => {
+      // Two criteria, given out of order and once twice: kept once each, in the model's order.
+      const cams = await callAction(createProcessing, as('dpo'), {
+        organization: '92094', name: 'Vidéosurveillance des parcs', department: '  Service Prévention  ',
+        purposes: 'Prévenir les dégradations dans les parcs communaux.', processingTypes: ['large-scale', 'systematic-monitoring', 'large-scale'],
+      });
+      assert.equal(cams.number, 5);
+      assert.equal(cams.department, 'Service Prévention', 'trimmed');
+      assert.deepEqual(cams.processingTypes, ['systematic-monitoring', 'large-scale']);
+      assert.equal(cams.dpiaLikely, true);
+      const shown = await callAction(showProcessing, as('admin'), { processing: cams.id });
+      assert.deepEqual([shown.department, shown.processingTypes, shown.dpiaLikely], ['Service Prévention', ['systematic-monitoring', 'large-scale'], true]);
+      // One criterion is not enough; an empty list is a normal processing; null clears the department.
+      const one = await callAction(updateProcessing, as('dpo'), { processing: cams.id, processingTypes: ['large-scale'], department: null });
+      assert.deepEqual([one.processingTypes, one.dpiaLikely, one.department], [['large-scale'], false, null]);
+      const none = await callAction(updateProcessing, as('dpo'), { processing: cams.id, processingTypes: [] });
+      assert.deepEqual([none.processingTypes, none.dpiaLikely], [[], false]);
+      const back = await callAction(updateProcessing, as('dpo'), { processing: cams.id, processingTypes: ['systematic-monitoring', 'large-scale'], department: 'Service Prévention' });
+      assert.equal(back.dpiaLikely, true);
+      assert.equal(back.purposes, cams.purposes, 'fields not given are kept');
+      const first = (await callAction(listRegister, as('dpo'), { organization: '92094' })).processings[0];
+      assert.deepEqual([first.processingTypes, first.dpiaLikely, first.department], [[], false, null], 'processings from before have no type and no department');
+
+      // Unknown codes and over-long departments are refused with the field, the value and the codes to use.
+      await assert.rejects(callAction(createProcessing, as('dpo'), { organization: '92094', name: 'x', processingTypes: ['cameras'] }),
+        (e: AppError) => e.code === 'validation_failed' && /processingTypes\.0: "cameras" is not a type of processing\. Use the Art\. 35 DPIA criteria profiling, automated-decision, .*prevents-rights, or an empty list/.test(e.message));
+      await assert.rejects(callAction(updateProcessing, as('dpo'), { processing: cams.id, processingTypes: ['profiling', 'Normal'] }),
+        (e: AppError) => e.code === 'validation_failed' && /processingTypes\.1: "Normal" is not a type/.test(e.message));
+      await assert.rejects(callAction(updateProcessing, as('dpo'), { processing: cams.id, department: 'x'.repeat(201) }),
+        (e: AppError) => e.code === 'validation_failed' && /department/.test(e.message));
+      assert.deepEqual((await callAction(showProcessing, as('dpo'), { processing: cams.id })).processingTypes, ['systematic-monitoring', 'large-scale'], 'a refused change changes nothing');
+
+      // The general phone number of the identification tab.
+      await callAction(updateOrganization, as('admin'), { organization: '92094', phone: '081 24 86 11' });
+
+      // Over HTTP: 400 for a bad code, and the page's JSON twin carries the new fields.
+      const server = await buildServer(app);
+      try {
+        const actor = as('dpo').actor;
+        assert.ok(actor.kind === 'user');
+        const token = await createApiToken(app.stores.meta, actor.userId, 'http', new Date());
+        const auth = { authorization: `Bearer ${token}` };
+        const bad = await server.inject({ method: 'POST', url: '/api/organizations/92094/register', headers: auth, payload: { name: 'Caméras', processingTypes: ['cctv'] } });
+        assert.equal(bad.statusCode, 400);
+        assert.equal(bad.json().error.code, 'validation_failed');
+        assert.match(bad.json().error.message, /processingTypes\.0: "cctv" is not a type of processing/);
+        const res = await server.inject({ method: 'GET', url: `/organizations/${slug}/register.json`, headers: auth });
+        assert.equal(res.statusCode, 200);
+        const twin = res.json();
+        assert.equal(twin.register.phone, '+3281248611');
+        const viaPage = twin.register.processings.find((p: { id: string }) => p.id === cams.id);
+        assert.deepEqual([viaPage.department, viaPage.processingTypes, viaPage.dpiaLikely], ['Service Prévention', ['systematic-monitoring', 'large-scale'], true]);
+        assert.equal(twin.register.processings[0].dpiaLikely, false);
+        assert.equal(twin.register.processings.length, 5, 'the refused POST wrote nothing');
+      } finally {
+        await server.close();
+      }
+
+      // XLSX: the department right after the activity, the type right after the legal basis, with its note.
+      const file = await callAction(exportRegister, as('dpo'), { organization: '92094', format: 'xlsx', lang: 'fr' });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(file.path);
+      const identRows = new Map<string, unknown>();
+      wb.worksheets[0].eachRow((row) => identRows.set(String(row.getCell(1).value), row.getCell(2).value));
+      assert.equal(identRows.get('Numéro de téléphone général'), '+32 81 24 86 11');
+      const sheet = wb.worksheets[1];
+      const fr = (sheet.getRow(1).values as unknown[]).slice(1);
+      assert.deepEqual(fr.slice(1, 3), ['Activité de traitement', 'Service responsable']);
+      const typeCol = fr.indexOf('Type de traitement');
+      assert.equal(fr[typeCol - 1], 'Base juridique (art. 6 RGPD)');
+      assert.equal(fr[typeCol + 1], 'Données sensibles (art. 9 et 10 RGPD)');
+      const note = sheet.getRow(1).getCell(typeCol + 1).note;
+      const noteText = typeof note === 'string' ? note : (note?.texts ?? []).map((t) => t.text).join('');
+      assert.match(noteText, /article 35 du RGPD et des lignes directrices du CEPD/);
+      assert.match(noteText, /deux ou plus nécessite probablement une AIPD/);
+      assert.equal(sheet.rowCount, 1 + 5);
+      const row5 = sheet.getRow(6);
+      assert.equal(row5.getCell(2).value, 'Vidéosurveillance des parcs');
+      assert.equal(row5.getCell(3).value, 'Service Prévention');
+      assert.equal(row5.getCell(typeCol + 1).value, 'Surveillance systématique (p. ex. caméras dans des lieux publics)\nTraitement à grande échelle');
+      assert.equal(sheet.getRow(2).getCell(3).value, null, 'no department: an empty cell');
+      assert.equal(sheet.getRow(2).getCell(typeCol + 1).value, 'Normal', 'no criterion: a normal processing');
+
+      // CSV (English): same columns, same values, the phone in the controller's cell.
+      const csv = await callAction(exportRegister, as('dpo'), { organization: '92094', format: 'csv', lang: 'en' });
+      const [header, ...body] = parse(fs.readFileSync(csv.path), { bom: true, delimiter: ';' }) as string[][];
+      assert.deepEqual(header.slice(3, 5), ['Processing activity', 'Responsible department']);
+      const at = (label: string) => header.indexOf(label);
+      assert.equal(at('Type of processing'), at('Legal basis (Art. 6 GDPR)') + 1);
+      assert.equal(body.length, 5);
+      assert.equal(body[4][at('Responsible department')], 'Service Prévention');
+      assert.equal(body[4][at('Type of processing')], 'Systematic monitoring (e.g. cameras in public areas)\nLarge-scale processing');
+      assert.equal(body[0][at('Type of processing')], 'Normal');
+      assert.equal(body[0][at('Responsible department')], '');
+      assert.match(body[0][0], /^Namur, .*\+32 81 24 86 11$/);
+
+      // The printable page: the warning on the processing that meets two criteria only, the phone in the identification.
+      const page = renderRegister(await registerData(as('dpo'), slug), pageEnv(`/organizations/${slug}/register`, {}, 'en', true, `/organizations/${slug}/register.json`)).toString();
+      const block = (n: number) => page.slice(page.indexOf(`id="processing-${n}"`), page.indexOf('</section>', page.indexOf(`id="processing-${n}"`)));
+      assert.match(block(5), /class="dpia-warning"[^>]*>⚠ Likely needs a DPIA \(2 or more criteria\): Systematic monitoring \(e\.g\. cameras in public areas\), Large-scale processing<\/p>/);
+      assert.match(block(5), /<dt>Responsible department<\/dt><dd>Service Prévention<\/dd>/);
+      assert.match(block(1), /<dt>Type of processing<\/dt><dd>Normal<\/dd>/);
+      assert.doesNotMatch(block(1), /dpia-warning/);
+      assert.equal(page.match(/class="dpia-warning"/g)?.length, 1);
+      assert.match(page, /<dt>General phone number<\/dt><dd><a href="tel:\+3281248611">\+32 81 24 86 11<\/a><\/dd>/);
+      const frPage = renderRegister(await registerData(as('dpo'), slug), pageEnv(`/organizations/${slug}/register`, {}, 'fr', true, `/organizations/${slug}/register.json`)).toString();
+      assert.match(frPage, /Analyse d&#39;impact \(AIPD\) probablement nécessaire \(2 critères ou plus\)/);
     });
   });
 }

@@ -30,5 +30,43 @@ for (const backend of backends()) {
       // Clearing is allowed.
       assert.equal((await callAction(updateOrganization, await as(admin.id), { organization: '92094', enterpriseNumber: null })).enterpriseNumber, null);
     });
+
+    test('the general phone number: Belgian national or international forms, stored in E.164; a wrong number is refused with what to write', async () => {
+      const now = new Date();
+      const admin = await createUser(app.stores.meta, { email: 'phone@namur.be', name: 'Ph', password: 'a long password here' }, now);
+      const org = await resolveOrganization(app.stores.meta, '92094', now);
+      await grantRole(app.stores.meta, admin.id, org.id, 'admin', now);
+      const ctx = app.ctx(await actorFromToken(app.stores.meta, await createApiToken(app.stores.meta, admin.id, 't', now), now));
+      const stored = async () => (await app.stores.meta.selectFrom('organizations').select('phone').where('id', '=', org.id).executeTakeFirstOrThrow()).phone;
+
+      const out = await callAction(updateOrganization, ctx, { organization: '92094', phone: '02 123 45 67' });
+      assert.equal(out.phone, '+3221234567');
+      assert.equal(await stored(), '+3221234567');
+      assert.equal((await callAction(showOrganization, app.ctx({ kind: 'anonymous' }), { organization: '92094' })).phone, '+3221234567');
+      for (const [written, e164] of [['+32 (0)81 24 86 11', '+3281248611'], ['0032 81 24 86 11', '+3281248611'], ['081/24.86.11', '+3281248611'], ['0471 12 34 56', '+32471123456'], ['+33 1 23 45 67 89', '+33123456789']]) {
+        assert.equal((await callAction(updateOrganization, ctx, { organization: '92094', phone: written })).phone, e164, written);
+      }
+      // Other fields leave the phone alone.
+      await callAction(updateOrganization, ctx, { organization: '92094', email: 'info@namur.be' });
+      assert.equal(await stored(), '+33123456789');
+
+      await assert.rejects(callAction(updateOrganization, ctx, { organization: '92094', phone: '12345' }), (e: AppError) => {
+        assert.equal(e.code, 'validation_failed');
+        assert.match(e.message, /phone: "12345" is not a phone number: it has too few digits for Belgium/);
+        assert.match(e.message, /with its zone prefix, e\.g\. "081 24 86 11" or "\+32 81 24 86 11"/);
+        return true;
+      });
+      await assert.rejects(callAction(updateOrganization, ctx, { organization: '92094', phone: 'call 081 24 86 11' }),
+        (e: AppError) => e.code === 'validation_failed' && /phone: "call 081 24 86 11" is not a phone number: only digits/.test(e.message));
+      await assert.rejects(callAction(updateOrganization, ctx, { organization: '92094', phone: '+32 81 24 86 11 22 33 44' }),
+        (e: AppError) => e.code === 'validation_failed' && /too many digits/.test(e.message));
+      assert.equal(await stored(), '+33123456789', 'a refused number changes nothing');
+
+      // Empty text and null remove it.
+      assert.equal((await callAction(updateOrganization, ctx, { organization: '92094', phone: '  ' })).phone, null);
+      await callAction(updateOrganization, ctx, { organization: '92094', phone: '081 24 86 11' });
+      assert.equal((await callAction(updateOrganization, ctx, { organization: '92094', phone: null })).phone, null);
+      assert.equal(await stored(), null);
+    });
   });
 }

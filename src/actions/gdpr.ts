@@ -15,7 +15,7 @@ import { getOrganization, type Organization } from '../catalog/organizations.ts'
 import { getDatasetRow } from '../catalog/datasets.ts';
 import type { ProcessingActivityTable } from '../stores/meta/schema.ts';
 import {
-  belgianDate, EXPORT_LANGS, LEGAL_GROUNDS, SPECIAL_CATEGORIES, type ExportLang, type LegalBasis, type ProcessingStatus, type SpecialCategories,
+  belgianDate, EXPORT_LANGS, LEGAL_GROUNDS, PROCESSING_TYPES, SPECIAL_CATEGORIES, type ExportLang, type LegalBasis, type ProcessingStatus, type SpecialCategories,
 } from '../gdpr/model.ts';
 import { processingRow, processingViewOf, processingViews, registerOf, setProcessingDatasets } from '../gdpr/store.ts';
 import { proposeFromInventory } from '../gdpr/propose.ts';
@@ -62,13 +62,21 @@ async function ownDatasets(ctx: Ctx, org: Organization, refs: string[]): Promise
 const text = (max: number) => z.string().max(max).nullable().optional();
 const list = z.array(z.string().trim().min(1).max(500)).max(100).optional();
 
+/** A type code of the model, with an error that lists the codes (and says what an empty list means). */
+const processingType = z.enum(PROCESSING_TYPES, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a type of processing. Use the Art. 35 DPIA criteria ${PROCESSING_TYPES.join(', ')}, or an empty list for a normal processing`,
+});
+
 const ProcessingFields = z.object({
   name: z.string().trim().min(1).max(300).describe('the processing activity, e.g. "Population register"'),
+  department: text(200).describe('the service or department that owns the processing (the model\'s "business process owner"), e.g. "Service Population"'),
   purposes: text(5000).describe('Art. 30(1)(b)'),
   legalBasis: z.object({
     grounds: z.array(z.enum(LEGAL_GROUNDS)).min(1, 'give at least one ground of Art. 6(1)').max(LEGAL_GROUNDS.length),
     reference: z.string().max(2000).nullable().optional().describe('the law, decree or regulation, e.g. "Loi du 19 juillet 1991 relative aux registres de la population"'),
   }).nullable().optional(),
+  processingTypes: z.array(processingType).max(PROCESSING_TYPES.length).optional()
+    .describe('the model\'s "type of processing": the criteria of GDPR Art. 35 and of the EDPB guidelines on DPIA it meets (profiling, automated-decision, systematic-monitoring, special-categories-large-scale, large-scale, matching, vulnerable-subjects, new-technology, prevents-rights); empty: a normal processing. Two or more: a DPIA is likely needed (dpiaLikely in the output)'),
   dataSubjects: list.describe('Art. 30(1)(c): residents, staff, elected-officials, applicants, contact-persons, minors, or your own words'),
   dataCategories: list.describe('Art. 30(1)(c): the privacy guard\'s categories (person-name, email, national-register-number ...) or your own words'),
   specialCategories: z.object({
@@ -100,11 +108,14 @@ function columnsOf(f: Fields): Partial<ProcessingActivityTable> {
     if (v !== undefined) out[k] = v;
   };
   set('name', f.name);
+  set('department', clean(f.department));
   set('purposes', clean(f.purposes));
   if (f.legalBasis !== undefined) {
     const lb: LegalBasis | null = f.legalBasis ? { grounds: [...new Set(f.legalBasis.grounds)], reference: clean(f.legalBasis.reference) ?? null } : null;
     out.legal_basis = lb ? JSON.stringify(lb) : null;
   }
+  // In the order of PROCESSING_TYPES, each once, so the register lists them the same way everywhere.
+  set('processing_types', f.processingTypes && JSON.stringify(PROCESSING_TYPES.filter((t) => f.processingTypes!.includes(t))));
   set('data_subjects', f.dataSubjects && JSON.stringify([...new Set(f.dataSubjects)]));
   set('data_categories', f.dataCategories && JSON.stringify([...new Set(f.dataCategories)]));
   if (f.specialCategories) {
@@ -128,8 +139,10 @@ async function insertProcessing(ctx: Ctx, org: Organization, f: Fields & { name:
     id: crypto.randomUUID(),
     organization_id: org.id,
     name: f.name,
+    department: null,
     purposes: null,
     legal_basis: null,
+    processing_types: '[]',
     data_subjects: '[]',
     data_categories: '[]',
     special_categories: JSON.stringify({ categories: [], condition: null }),

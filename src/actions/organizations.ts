@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { sql } from 'kysely';
+import { parsePhoneNumber } from 'awesome-phonenumber';
 import { defineAction } from './registry.ts';
 import { AppError } from '../errors.ts';
-import { getOrganization, organizationView } from '../catalog/organizations.ts';
+import { getOrganization, organizationView, type Organization } from '../catalog/organizations.ts';
 import { foldText } from '../catalog/text.ts';
+
+/** The public view of an organization with its general phone number (the register's identification). */
+function withPhone(o: Organization) {
+  return { ...organizationView(o), phone: o.phone };
+}
 
 export const listOrganizations = defineAction({
   name: 'organization.list',
@@ -19,7 +25,7 @@ export const listOrganizations = defineAction({
     const matching = rows.filter((o) => words.every((w) => foldText(`${o.name_fr} ${o.name_nl} ${o.name_de} ${o.nis_code ?? ''}`).includes(w)));
     return {
       total: matching.length,
-      organizations: matching.slice(input.offset, input.offset + input.limit).map((o) => ({ ...organizationView(o), datasetCount: Number(o.dataset_count ?? 0) })),
+      organizations: matching.slice(input.offset, input.offset + input.limit).map((o) => ({ ...withPhone(o), datasetCount: Number(o.dataset_count ?? 0) })),
     };
   },
 });
@@ -30,7 +36,7 @@ export const showOrganization = defineAction({
   input: z.object({ organization: z.string().min(1) }),
   async run(ctx, input, authz) {
     authz.allowAnyone();
-    return organizationView(await getOrganization(ctx.stores.meta, input.organization));
+    return withPhone(await getOrganization(ctx.stores.meta, input.organization));
   },
 });
 
@@ -41,14 +47,46 @@ function enterpriseNumber(raw: string): string | null {
   return 97 - (Number(digits.slice(0, 8)) % 97) === Number(digits.slice(8)) ? digits : null;
 }
 
+const PHONE_TROUBLE: Record<string, string> = {
+  'too-short': 'it has too few digits',
+  'too-long': 'it has too many digits',
+  'invalid-country-code': 'its country code is unknown',
+};
+
+/**
+ * A general phone number as people write it in Belgium ("081 24 86 11", "02/123.45.67",
+ * "+32 (0)2 123 45 67", "0032 …", or another country's with its "+"), checked by libphonenumber
+ * (awesome-phonenumber) and kept in E.164 ("+3281248611"). The check is the number's length for its
+ * country ("possible"), not libphonenumber's table of assigned ranges, which lags behind the
+ * operators' new ranges; an empty text removes the number.
+ */
+const phoneField = z.string().max(40).nullable().optional().transform((raw, ctx) => {
+  if (raw == null) return raw;
+  const text = raw.trim();
+  if (!text) return null;
+  const how = 'Write the organization\'s general number with its zone prefix, e.g. "081 24 86 11" or "+32 81 24 86 11" (a number abroad with its + and country code), or null to remove it';
+  if (!/^[+(]?[\d\s./()-]+$/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number: only digits, spaces, ". / - ( )" and a leading + may be used. ${how}` });
+    return z.NEVER;
+  }
+  const p = parsePhoneNumber(text.replace(/\(0\)/, '').replace(/^00/, '+'), { regionCode: 'BE' });
+  if (!p.possible || !p.number) {
+    const why = PHONE_TROUBLE[p.possibility] ?? 'it is not a phone number of any country';
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number: ${why}${p.regionCode === 'BE' ? ' for Belgium (national numbers start with 0 and have 9 or 10 digits)' : ''}. ${how}` });
+    return z.NEVER;
+  }
+  return p.number.e164;
+});
+
 export const updateOrganization = defineAction({
   name: 'organization.update',
-  summary: 'Set what catalogs need to name the organization: its enterprise number (KBO/BCE), web site and e-mail.',
+  summary: 'Set what catalogs and the register of processing activities need to name the organization: its enterprise number (KBO/BCE), web site, e-mail and general phone number.',
   input: z.object({
     organization: z.string().min(1),
     enterpriseNumber: z.string().max(20).nullable().optional().describe('KBO/BCE number, e.g. 0123.456.749'),
     homepage: z.string().url().max(500).nullable().optional(),
     email: z.string().email().max(300).nullable().optional(),
+    phone: phoneField.describe('general phone number, e.g. 081 24 86 11 or +32 81 24 86 11 (Belgian numbers without +32 are read as such); stored in E.164'),
   }),
   async run(ctx, input, authz) {
     const db = ctx.stores.meta;
@@ -63,7 +101,8 @@ export const updateOrganization = defineAction({
       ...(kbo !== undefined && { enterprise_number: kbo }),
       ...(input.homepage !== undefined && { homepage: input.homepage }),
       ...(input.email !== undefined && { email: input.email }),
+      ...(input.phone !== undefined && { phone: input.phone }),
     }).where('id', '=', org.id).execute();
-    return organizationView(await getOrganization(db, org.id));
+    return withPhone(await getOrganization(db, org.id));
   },
 });

@@ -35,6 +35,7 @@ export async function resolveOrganization(db: MetaDb, ref: string, now: Date): P
     enterprise_number: null,
     homepage: null,
     email: null,
+    phone: null,
     created_at: now.toISOString(),
   };
   // Two processes may create the same commune at once: the unique NIS code decides, then we read back.

@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { xlsxSheetName } from '../publish/exports.ts';
 import {
-  belgianDate, cellTexts, dpoLine, IDENTITY_WORDS, organizationName, REGISTER_COLUMNS, say,
+  belgianDate, cellTexts, dpoLine, formatPhone, IDENTITY_WORDS, organizationName, REGISTER_COLUMNS, say,
   type ColumnKey, type ExportLang, type Four, type RegisterLang, type RegisterView,
 } from './model.ts';
 
@@ -38,7 +38,7 @@ export interface RegisterFile {
 }
 
 /** Bumped when the files' layout changes, so that files made by an older layout are not reused. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 /** Files older than this are removed when the next export of the organization is made. */
 const KEEP_MS = 24 * 3600 * 1000;
 
@@ -110,6 +110,7 @@ function identityRows(register: RegisterView, lang: ExportLang): { words: Four; 
     { words: w.nisCode, value: register.organization.nisCode ?? '' },
     { words: w.enterpriseNumber, value: register.enterpriseNumber ?? '' },
     { words: w.email, value: register.email ?? '' },
+    { words: w.phone, value: formatPhone(register.phone) ?? '' },
     { words: w.homepage, value: register.homepage ?? '' },
     { words: w.dpo, value: register.dpo.map(dpoLine).join('\n') },
     { words: w.date, value: utcDate(belgianDate(register.generatedAt)) },
@@ -169,6 +170,9 @@ async function writeXlsx(register: RegisterView, lang: ExportLang, file: string)
       cell.alignment = wrap;
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
       cell.border = { bottom: { style: 'thin' } };
+      // What a column holds, where the header alone does not say it (the type of processing's DPIA criteria).
+      const note = columns[col - 1].note;
+      if (note) cell.note = say(note, l);
     });
     row.commit();
   }
@@ -198,10 +202,11 @@ function neutralised(s: string): string {
 
 /**
  * The register as CSV: the two identification columns of Art. 30(1)(a) first (a CSV has no second
- * sheet), then the register's columns. One header row; bilingual headers read "fr / nl".
+ * sheet): the controller (name, KBO/BCE number, e-mail, general phone number, comma-separated) and
+ * its DPOs; then the register's columns. One header row; bilingual headers read "fr / nl".
  */
 export function registerCsv(register: RegisterView, lang: ExportLang, delimiter: ';' | ','): Buffer {
-  const controller = [organizationName(register.organization.name, lang), register.enterpriseNumber, register.email].filter(Boolean).join(', ');
+  const controller = [organizationName(register.organization.name, lang), register.enterpriseNumber, register.email, formatPhone(register.phone)].filter(Boolean).join(', ');
   const dpo = register.dpo.map(dpoLine).join('\n');
   const header = [say(IDENTITY_WORDS.controller, lang), say(IDENTITY_WORDS.dpo, lang), ...REGISTER_COLUMNS.map((c) => say(c.words, lang))];
   const rows = register.processings.map((p) => {

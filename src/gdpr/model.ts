@@ -4,6 +4,7 @@
  * usual data subjects and recipients) with their words in French, Dutch, German and English, and the
  * columns of the register in the order of the Belgian Data Protection Authority's model (decision 0015).
  */
+import { parsePhoneNumber } from 'awesome-phonenumber';
 import type { PersonalCategory } from '../privacy/types.ts';
 import type { ProcessingActivityTable } from '../stores/meta/schema.ts';
 
@@ -98,6 +99,68 @@ export const RECIPIENT_WORDS: Record<string, Four> = {
   'public-authorities': ['Autres autorités publiques', 'Andere overheidsinstanties', 'Andere Behörden', 'Other public authorities'],
 };
 
+/**
+ * The model's "type of processing": "Normal" unless the processing is of one of the kinds listed,
+ * which are the criteria of Art. 35(3) GDPR and of the EDPB (WP29) guidelines on data protection
+ * impact assessment (WP248 rev.01). A processing that meets two or more of them likely needs a DPIA.
+ */
+export const PROCESSING_TYPES = [
+  'profiling', 'automated-decision', 'systematic-monitoring', 'special-categories-large-scale', 'large-scale', 'matching',
+  'vulnerable-subjects', 'new-technology', 'prevents-rights',
+] as const;
+export type ProcessingType = (typeof PROCESSING_TYPES)[number];
+
+export const PROCESSING_TYPE_WORDS: Record<ProcessingType, Four> = {
+  profiling: ['Évaluation ou notation (y compris le profilage)', 'Evaluatie of scoring (met inbegrip van profilering)', 'Bewertung oder Scoring (einschließlich Profiling)', 'Evaluation or scoring (including profiling)'],
+  'automated-decision': [
+    'Décision automatisée avec effet juridique ou effet similaire',
+    'Geautomatiseerde besluitvorming met rechtsgevolg of vergelijkbaar wezenlijk gevolg',
+    'Automatisierte Entscheidung mit Rechtswirkung oder ähnlich erheblicher Wirkung',
+    'Automated decision with legal or similar significant effect',
+  ],
+  'systematic-monitoring': [
+    'Surveillance systématique (p. ex. caméras dans des lieux publics)',
+    "Stelselmatige monitoring (bv. camera's op openbare plaatsen)",
+    'Systematische Überwachung (z. B. Kameras an öffentlichen Orten)',
+    'Systematic monitoring (e.g. cameras in public areas)',
+  ],
+  'special-categories-large-scale': [
+    'Données sensibles ou à caractère hautement personnel à grande échelle',
+    'Gevoelige of zeer persoonlijke gegevens op grote schaal',
+    'Sensible oder höchstpersönliche Daten in großem Umfang',
+    'Sensitive or highly personal data on a large scale',
+  ],
+  'large-scale': ['Traitement à grande échelle', 'Verwerking op grote schaal', 'Verarbeitung in großem Umfang', 'Large-scale processing'],
+  matching: ['Croisement ou combinaison de jeux de données', 'Koppeling of combinatie van datasets', 'Abgleich oder Zusammenführung von Datensätzen', 'Matching or combining datasets'],
+  'vulnerable-subjects': [
+    'Personnes concernées vulnérables (enfants, patients, employés…)',
+    'Kwetsbare betrokkenen (kinderen, patiënten, werknemers …)',
+    'Schutzbedürftige betroffene Personen (Kinder, Patienten, Beschäftigte …)',
+    'Vulnerable data subjects (children, patients, employees …)',
+  ],
+  'new-technology': ['Usage innovant ou nouvelle technologie', 'Innovatief gebruik of nieuwe technologie', 'Innovative Nutzung oder neue Technologie', 'Innovative use or new technology'],
+  'prevents-rights': [
+    "Traitement qui empêche d'exercer un droit ou de bénéficier d'un service ou d'un contrat",
+    'Verwerking die belet een recht uit te oefenen of een dienst of overeenkomst te genieten',
+    'Verarbeitung, die an der Ausübung eines Rechts oder der Nutzung einer Dienstleistung oder eines Vertrags hindert',
+    'Processing that prevents exercising a right or using a service or contract',
+  ],
+};
+
+/** The type of a processing that meets none of the criteria. */
+/** "Type de traitement" is masculine: a processing of no listed type is "Normal". */
+export const NORMAL_PROCESSING: Four = ['Normal', 'Normaal', 'Normal', 'Normal'];
+
+/** From this many criteria on, the EDPB guidelines say a DPIA is likely needed. */
+export const DPIA_THRESHOLD = 2;
+
+export const DPIA_WORDS: Four = [
+  "Analyse d'impact (AIPD) probablement nécessaire (2 critères ou plus)",
+  'Gegevensbeschermingseffectbeoordeling (GEB) waarschijnlijk vereist (2 of meer criteria)',
+  'Datenschutz-Folgenabschätzung (DSFA) wahrscheinlich erforderlich (2 oder mehr Kriterien)',
+  'Likely needs a DPIA (2 or more criteria)',
+];
+
 export const PROCESSING_STATUSES = ['active', 'ended'] as const;
 export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number];
 export const STATUS_WORDS: Record<ProcessingStatus, Four> = {
@@ -148,8 +211,14 @@ export interface ProcessingView {
   /** Its number in the organization's register: order of creation, never reused (processings are ended, not deleted). */
   number: number;
   name: string;
+  /** The service or department that owns the processing (the model's "business process owner"). */
+  department: string | null;
   purposes: string | null;
   legalBasis: LegalBasis | null;
+  /** The Art. 35 DPIA criteria it meets; empty: a "normal" processing. */
+  processingTypes: ProcessingType[];
+  /** Two or more criteria: a DPIA is likely needed (EDPB guidelines). */
+  dpiaLikely: boolean;
   dataSubjects: string[];
   dataCategories: string[];
   specialCategories: SpecialCategories;
@@ -180,13 +249,17 @@ export function processingView(
   datasets: ProcessingDataset[],
   replacedBy: ProcessingView['replacedBy'],
 ): ProcessingView {
+  const processingTypes = json<ProcessingType[]>(row.processing_types, []);
   const view: Omit<ProcessingView, 'missing'> = {
     id: row.id,
     organizationId: row.organization_id,
     number,
     name: row.name,
+    department: row.department,
     purposes: row.purposes,
     legalBasis: json<LegalBasis | null>(row.legal_basis, null),
+    processingTypes,
+    dpiaLikely: processingTypes.length >= DPIA_THRESHOLD,
     dataSubjects: json<string[]>(row.data_subjects, []),
     dataCategories: json<string[]>(row.data_categories, []),
     specialCategories: json<SpecialCategories>(row.special_categories, { categories: [], condition: null }),
@@ -226,8 +299,8 @@ export function missingColumns(p: Omit<ProcessingView, 'missing'>): ColumnKey[] 
 }
 
 export const COLUMN_KEYS = [
-  'number', 'name', 'jointControllers', 'purposes', 'dataSubjects', 'dataCategories', 'recipients', 'transfers', 'retention',
-  'securityMeasures', 'legalBasis', 'specialCategories', 'processors', 'source', 'datasets', 'createdAt', 'updatedAt', 'status',
+  'number', 'name', 'department', 'jointControllers', 'purposes', 'dataSubjects', 'dataCategories', 'recipients', 'transfers', 'retention',
+  'securityMeasures', 'legalBasis', 'processingTypes', 'specialCategories', 'processors', 'source', 'datasets', 'createdAt', 'updatedAt', 'status',
   'endDate', 'replacedBy', 'id',
 ] as const;
 export type ColumnKey = (typeof COLUMN_KEYS)[number];
@@ -239,16 +312,20 @@ export interface RegisterColumn {
   article: string | null;
   /** Width in characters in the XLSX sheet. */
   width: number;
+  /** What the column holds, as a note on its header cell in the XLSX sheet. */
+  note?: Four;
 }
 
 /**
- * The register's columns in the order of the APD/GBA model (decision 0015): the activity and what
- * Art. 30(1) requires, in the article's order, then the model's further columns (legal basis,
- * sensitive data, processors, source, dates, status with end date and replacing processing).
+ * The register's columns in the order of the APD/GBA model (decision 0015): the activity and the
+ * department that owns it (the model's "business process"), what Art. 30(1) requires, in the
+ * article's order, then the model's further columns (legal basis, type of processing, sensitive data,
+ * processors, source, dates, status with end date and replacing processing).
  */
 export const REGISTER_COLUMNS: readonly RegisterColumn[] = [
   { key: 'number', words: ['N°', 'Nr.', 'Nr.', 'No.'], article: null, width: 6 },
   { key: 'name', words: ['Activité de traitement', 'Verwerkingsactiviteit', 'Verarbeitungstätigkeit', 'Processing activity'], article: null, width: 30 },
+  { key: 'department', words: ['Service responsable', 'Verantwoordelijke dienst', 'Zuständige Dienststelle', 'Responsible department'], article: null, width: 22 },
   { key: 'jointControllers', words: ['Responsable(s) conjoint(s) du traitement', 'Gezamenlijke verwerkingsverantwoordelijke(n)', 'Gemeinsam Verantwortliche', 'Joint controller(s)'], article: '30.1.a', width: 24 },
   { key: 'purposes', words: ['Finalité(s) du traitement', 'Doeleinde(n) van de verwerking', 'Zweck(e) der Verarbeitung', 'Purpose(s) of the processing'], article: '30.1.b', width: 40 },
   { key: 'dataSubjects', words: ['Catégories de personnes concernées', 'Categorieën van betrokkenen', 'Kategorien betroffener Personen', 'Categories of data subjects'], article: '30.1.c', width: 26 },
@@ -279,6 +356,18 @@ export const REGISTER_COLUMNS: readonly RegisterColumn[] = [
   },
   { key: 'legalBasis', words: ['Base juridique (art. 6 RGPD)', 'Rechtsgrond (art. 6 AVG)', 'Rechtsgrundlage (Art. 6 DSGVO)', 'Legal basis (Art. 6 GDPR)'], article: null, width: 32 },
   {
+    key: 'processingTypes',
+    words: ['Type de traitement', 'Type verwerking', 'Art der Verarbeitung', 'Type of processing'],
+    article: null,
+    width: 30,
+    note: [
+      "« Normale » sauf si le traitement remplit un ou plusieurs des critères de l'article 35 du RGPD et des lignes directrices du CEPD sur l'analyse d'impact relative à la protection des données (AIPD). Un traitement qui en remplit deux ou plus nécessite probablement une AIPD.",
+      '„Normaal” tenzij de verwerking aan een of meer criteria van artikel 35 AVG en van de richtsnoeren van het EDPB over de gegevensbeschermingseffectbeoordeling (GEB) voldoet. Een verwerking die aan twee of meer criteria voldoet, vereist waarschijnlijk een GEB.',
+      '„Normal“, es sei denn, die Verarbeitung erfüllt eines oder mehrere der Kriterien von Artikel 35 DSGVO und der Leitlinien des EDSA zur Datenschutz-Folgenabschätzung (DSFA). Eine Verarbeitung, die zwei oder mehr erfüllt, erfordert wahrscheinlich eine DSFA.',
+      '"Normal" unless the processing meets one or more of the criteria of GDPR Article 35 and of the EDPB guidelines on data protection impact assessment (DPIA). A processing that meets two or more of them likely needs a DPIA.',
+    ],
+  },
+  {
     key: 'specialCategories',
     words: ['Données sensibles (art. 9 et 10 RGPD)', 'Gevoelige gegevens (art. 9 en 10 AVG)', 'Besondere Kategorien (Art. 9 und 10 DSGVO)', 'Special categories (Art. 9 and 10 GDPR)'],
     article: null,
@@ -305,6 +394,8 @@ export interface RegisterIdentity {
   /** KBO/BCE number as 0123.456.749, when an admin set it. */
   enterpriseNumber: string | null;
   email: string | null;
+  /** The general phone number in E.164 (+3281248611), when an admin set it. */
+  phone: string | null;
   homepage: string | null;
   /** The organization's members with the role dpo. */
   dpo: { name: string; email: string }[];
@@ -344,6 +435,13 @@ export function formatEnterpriseNumber(n: string | null): string | null {
   return n && /^\d{10}$/.test(n) ? `${n.slice(0, 4)}.${n.slice(4, 7)}.${n.slice(7)}` : n;
 }
 
+/** A phone number stored in E.164 as people read it (+32 81 24 86 11); as it is when it does not parse. */
+export function formatPhone(e164: string | null): string | null {
+  if (!e164) return e164;
+  const p = parsePhoneNumber(e164);
+  return p.number?.international ?? e164;
+}
+
 /**
  * One processing's cells as text, one list item a line: the same words for the page, the CSV and the
  * XLSX sheet (which turns the dates back into date cells).
@@ -360,6 +458,7 @@ export function cellTexts(p: ProcessingView, lang: ExportLang): Record<ColumnKey
   return {
     number: String(p.number),
     name: p.name,
+    department: p.department ?? '',
     jointControllers: p.jointControllers ?? '',
     purposes: p.purposes ?? '',
     dataSubjects: lines(p.dataSubjects.map((s) => wordFor(DATA_SUBJECT_WORDS, s, lang))),
@@ -369,6 +468,7 @@ export function cellTexts(p: ProcessingView, lang: ExportLang): Record<ColumnKey
     retention: p.retention ?? '',
     securityMeasures: p.securityMeasures ?? '',
     legalBasis: legal,
+    processingTypes: p.processingTypes.length ? lines(p.processingTypes.map((t) => wordFor(PROCESSING_TYPE_WORDS, t, lang))) : say(NORMAL_PROCESSING, lang),
     specialCategories: special,
     processors: lines(p.processors.map((x) => (x.contact ? `${x.name} (${x.contact})` : x.name))),
     source: p.source ?? '',
@@ -391,6 +491,7 @@ export const IDENTITY_WORDS = {
   nisCode: ['Code INS', 'NIS-code', 'NIS-Kennziffer', 'NIS code'],
   enterpriseNumber: ["Numéro d'entreprise (BCE)", 'Ondernemingsnummer (KBO)', 'Unternehmensnummer (ZDU)', 'Enterprise number (CBE)'],
   email: ['Adresse e-mail', 'E-mailadres', 'E-Mail-Adresse', 'E-mail address'],
+  phone: ['Numéro de téléphone général', 'Algemeen telefoonnummer', 'Allgemeine Telefonnummer', 'General phone number'],
   homepage: ['Site web', 'Website', 'Website', 'Website'],
   dpo: ['Délégué à la protection des données', 'Functionaris voor gegevensbescherming', 'Datenschutzbeauftragte(r)', 'Data protection officer'],
   date: ['Date du registre', 'Datum van het register', 'Stand des Verzeichnisses', 'Date of the register'],

@@ -2,7 +2,9 @@
  * The register generated from the inventory: Dataville reads what it knows about an organization's
  * datasets (the privacy guard's findings in the audits of their versions, their keywords and status)
  * and proposes processing entries for the DPO to complete, or additions to the entries that already
- * concern those datasets. It never invents what it cannot know (data subjects, retention, legal basis).
+ * concern those datasets. It never invents what it cannot know (data subjects, retention, legal basis,
+ * the department that owns the processing, its type: a proposal is a "normal" processing until the
+ * DPO records the Art. 35 criteria it meets).
  */
 import type { Logger, Stores } from '../context.ts';
 import type { Organization } from '../catalog/organizations.ts';

@@ -91,6 +91,7 @@ export async function registerIdentity(db: MetaDb, org: Organization): Promise<R
     organization: { id: org.id, slug: org.slug, nisCode: org.nis_code, name: { fr: org.name_fr, nl: org.name_nl, de: org.name_de } },
     enterpriseNumber: formatEnterpriseNumber(org.enterprise_number),
     email: org.email,
+    phone: org.phone,
     homepage: org.homepage,
     dpo,
   };

@@ -7,7 +7,7 @@ import type { Ctx } from '../../context.ts';
 import { callAction } from '../../actions/registry.ts';
 import { listRegister } from '../../actions/gdpr.ts';
 import {
-  cellTexts, columnWords, datasetTitle, dpoLine, IDENTITY_WORDS, organizationName, REGISTER_COLUMNS, STATUS_WORDS,
+  cellTexts, columnWords, datasetTitle, DPIA_WORDS, dpoLine, formatPhone, IDENTITY_WORDS, organizationName, REGISTER_COLUMNS, STATUS_WORDS,
   type ColumnKey, type Four, type ProcessingView, type RegisterView,
 } from '../../gdpr/model.ts';
 import { html, raw, type SafeHtml } from './html.ts';
@@ -67,6 +67,7 @@ const STYLE = raw(`<style>
 .register dd { white-space: pre-line; }
 .register .processing { border-top: 1px solid #999; margin-top: 1.5rem; padding-top: 0.5rem; }
 .register .to-complete { color: #a00000; font-weight: 600; }
+.register .dpia-warning { border-left: 4px solid #a06000; padding: 0.25rem 0.75rem; background: #fff6e5; font-weight: 600; }
 @media print {
   @page { size: A4; margin: 15mm 12mm; }
   .site-header, .site-footer, .crumbs, .skip-link, .no-print { display: none !important; }
@@ -109,6 +110,7 @@ function processingBlock(env: PageEnv, p: ProcessingView): SafeHtml {
   };
   return html`<section class="processing" id="processing-${p.number}" aria-labelledby="processing-${p.number}-name">
 <h2 id="processing-${p.number}-name">${p.number}. ${p.name} <span class="status status-${p.status}">${say(env, STATUS_WORDS[p.status])}</span></h2>
+${p.dpiaLikely ? html`<p class="dpia-warning" role="note">⚠ ${say(env, DPIA_WORDS)}${env.t.colon}${text.processingTypes.split('\n').join(', ')}</p>` : ''}
 ${p.missing.length ? html`<p class="to-complete">${say(env, W.toComplete)}${env.t.colon}${p.missing.map((k) => say(env, columnWords(k))).join(', ')}</p>` : ''}
 <dl class="facts">${shown.map((c) => html`<dt>${say(env, c.words)}</dt><dd>${cell(c.key)}</dd>`)}</dl>
 </section>`;
@@ -124,6 +126,7 @@ ${row(w.controller, organizationName(r.organization.name, env.lang))}
 ${row(w.nisCode, value(r.organization.nisCode ?? ''))}
 ${row(w.enterpriseNumber, value(r.enterpriseNumber ?? ''))}
 ${row(w.email, r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : html`<span class="to-complete">${say(env, W.toComplete)}</span>`)}
+${row(w.phone, r.phone ? html`<a href="tel:${r.phone}">${formatPhone(r.phone)}</a>` : value(''))}
 ${row(w.homepage, r.homepage && /^https?:\/\//i.test(r.homepage) ? html`<a href="${r.homepage}">${r.homepage}</a>` : value(r.homepage ?? ''))}
 ${row(w.dpo, r.dpo.length ? html`${r.dpo.map(dpoLine).join('\n')}` : html`<span class="to-complete">${say(env, W.toComplete)}</span>`)}
 ${row(w.date, formatDate(env.lang, r.generatedAt))}

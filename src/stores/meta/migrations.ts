@@ -296,6 +296,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('processing_datasets_dataset').on('processing_datasets').column('dataset_id').execute();
     },
   },
+  '0010_register_template': {
+    async up(db: Kysely<any>) {
+      // Fields of the Data Protection Authority's register model that 0009 lacked (decision 0015):
+      // the department that owns a processing ("business process owner"), its type (the Art. 35 DPIA
+      // criteria it meets, as a JSON array of codes; empty = "normal"), and the controller's general
+      // phone number (E.164) on the identification tab.
+      await db.schema.alterTable('processing_activities').addColumn('department', 'text').execute();
+      await db.schema.alterTable('processing_activities').addColumn('processing_types', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable('organizations').addColumn('phone', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,6 +16,8 @@ export interface OrganizationTable {
   enterprise_number: string | null;
   homepage: string | null;
   email: string | null;
+  /** General phone number in E.164 (e.g. +3281248611), set by an admin; the register's identification. */
+  phone: string | null;
   created_at: string;
 }
 
@@ -294,9 +296,13 @@ export interface ProcessingActivityTable {
   id: string;
   organization_id: string;
   name: string;
+  /** The service or department that owns the processing (the model's "business process owner"). */
+  department: string | null;
   purposes: string | null;
   /** JSON {grounds: ('consent' | 'contract' | 'legal-obligation' | 'vital-interests' | 'public-task' | 'legitimate-interests')[], reference: string | null} */
   legal_basis: string | null;
+  /** JSON array of the Art. 35 DPIA criteria the processing meets (PROCESSING_TYPES in src/gdpr/model.ts); [] is a "normal" processing. */
+  processing_types: string;
   /** JSON array of strings: known codes (src/gdpr/model.ts) or a DPO's own words. */
   data_subjects: string;
   data_categories: string;
