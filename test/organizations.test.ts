@@ -6,6 +6,7 @@ import { showOrganization, updateOrganization } from '../src/actions/index.ts';
 import { resolveOrganization } from '../src/catalog/organizations.ts';
 import { createApiToken, createUser, grantRole, actorFromToken } from '../src/users/accounts.ts';
 import type { AppError } from '../src/errors.ts';
+import { buildServer } from '../src/http/server.ts';
 
 for (const backend of backends()) {
   describe(`organization identity (${backend.name})`, () => {
@@ -67,6 +68,32 @@ for (const backend of backends()) {
       await callAction(updateOrganization, ctx, { organization: '92094', phone: '081 24 86 11' });
       assert.equal((await callAction(updateOrganization, ctx, { organization: '92094', phone: null })).phone, null);
       assert.equal(await stored(), null);
+    });
+
+    test("the organization's page shows its identity and links its staff to the register, the DPO's queue and the jobs; a homepage must be a web address", async () => {
+      const now = new Date();
+      const admin = await createUser(app.stores.meta, { email: 'page@namur.be', name: 'Pa', password: 'a long password here' }, now);
+      const org = await resolveOrganization(app.stores.meta, '92094', now);
+      await grantRole(app.stores.meta, admin.id, org.id, 'admin', now);
+      const ctx = app.ctx(await actorFromToken(app.stores.meta, await createApiToken(app.stores.meta, admin.id, 't', now), now));
+      await assert.rejects(callAction(updateOrganization, ctx, { organization: '92094', homepage: 'javascript:alert(1)' }),
+        (e: AppError) => e.code === 'validation_failed' && /must be a web address starting with https:\/\//.test(e.message));
+      await callAction(updateOrganization, ctx, { organization: '92094', enterpriseNumber: '0123.456.749', homepage: 'https://www.namur.be', email: 'opendata@namur.be', phone: '081 24 86 11' });
+      const server = await buildServer(app);
+      try {
+        const page = await server.inject({ url: `/organizations/${org.slug}?lang=fr` });
+        assert.equal(page.statusCode, 200);
+        assert.match(page.body, /0123\.456\.749/);
+        assert.match(page.body, /href="https:\/\/www\.namur\.be"/);
+        assert.match(page.body, /href="mailto:opendata@namur\.be"/);
+        assert.match(page.body, /href="tel:\+3281248611"/);
+        assert.match(page.body, new RegExp(`href="/organizations/${org.slug}/register\\?lang=fr">Registre des activités de traitement`));
+        assert.match(page.body, /href="\/privacy\?lang=fr">Versions en attente du délégué/);
+        const json = await server.inject({ url: `/organizations/${org.slug}.json` });
+        assert.equal(json.json().organization.phone, '+3281248611');
+      } finally {
+        await server.close();
+      }
     });
   });
 }

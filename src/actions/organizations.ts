@@ -84,7 +84,8 @@ export const updateOrganization = defineAction({
   input: z.object({
     organization: z.string().min(1),
     enterpriseNumber: z.string().max(20).nullable().optional().describe('KBO/BCE number, e.g. 0123.456.749'),
-    homepage: z.string().url().max(500).nullable().optional(),
+    // new URL() accepts javascript: and data: too; a homepage is a web page.
+    homepage: z.string().url().max(500).refine((u) => /^https?:\/\//i.test(u), { message: 'the homepage must be a web address starting with https:// (or http://), e.g. https://www.namur.be' }).nullable().optional(),
     email: z.string().email().max(300).nullable().optional(),
     phone: phoneField.describe('general phone number, e.g. 081 24 86 11 or +32 81 24 86 11 (Belgian numbers without +32 are read as such); stored in E.164'),
   }),
