@@ -7,6 +7,7 @@ import { resolveOrganization } from '../src/catalog/organizations.ts';
 import { createApiToken, createUser, grantRole, actorFromToken } from '../src/users/accounts.ts';
 import type { AppError } from '../src/errors.ts';
 import { buildServer } from '../src/http/server.ts';
+import { memberToken } from './helpers/users.ts';
 
 for (const backend of backends()) {
   describe(`organization identity (${backend.name})`, () => {
@@ -33,11 +34,8 @@ for (const backend of backends()) {
     });
 
     test('the general phone number: Belgian national or international forms, stored in E.164; a wrong number is refused with what to write', async () => {
-      const now = new Date();
-      const admin = await createUser(app.stores.meta, { email: 'phone@namur.be', name: 'Ph', password: 'a long password here' }, now);
-      const org = await resolveOrganization(app.stores.meta, '92094', now);
-      await grantRole(app.stores.meta, admin.id, org.id, 'admin', now);
-      const ctx = app.ctx(await actorFromToken(app.stores.meta, await createApiToken(app.stores.meta, admin.id, 't', now), now));
+      const org = await resolveOrganization(app.stores.meta, '92094', new Date());
+      const ctx = app.ctx(await actorFromToken(app.stores.meta, await memberToken(app, 'phone@namur.be', 'admin'), new Date()));
       const stored = async () => (await app.stores.meta.selectFrom('organizations').select('phone').where('id', '=', org.id).executeTakeFirstOrThrow()).phone;
 
       const out = await callAction(updateOrganization, ctx, { organization: '92094', phone: '02 123 45 67' });
@@ -71,11 +69,8 @@ for (const backend of backends()) {
     });
 
     test("the organization's page shows its identity and links its staff to the register, the DPO's queue and the jobs; a homepage must be a web address", async () => {
-      const now = new Date();
-      const admin = await createUser(app.stores.meta, { email: 'page@namur.be', name: 'Pa', password: 'a long password here' }, now);
-      const org = await resolveOrganization(app.stores.meta, '92094', now);
-      await grantRole(app.stores.meta, admin.id, org.id, 'admin', now);
-      const ctx = app.ctx(await actorFromToken(app.stores.meta, await createApiToken(app.stores.meta, admin.id, 't', now), now));
+      const org = await resolveOrganization(app.stores.meta, '92094', new Date());
+      const ctx = app.ctx(await actorFromToken(app.stores.meta, await memberToken(app, 'page@namur.be', 'admin'), new Date()));
       await assert.rejects(callAction(updateOrganization, ctx, { organization: '92094', homepage: 'javascript:alert(1)' }),
         (e: AppError) => e.code === 'validation_failed' && /must be a web address starting with https:\/\//.test(e.message));
       await callAction(updateOrganization, ctx, { organization: '92094', enterpriseNumber: '0123.456.749', homepage: 'https://www.namur.be', email: 'opendata@namur.be', phone: '081 24 86 11' });

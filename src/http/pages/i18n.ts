@@ -2,6 +2,8 @@
  * The words of the pages in French (default), Dutch, German and English. Each string is one line
  * [fr, nl, de, en] so that a missing translation is a type error, not a blank on a page.
  */
+import { IDENTITY_WORDS } from '../../gdpr/model.ts';
+
 export const UI_LANGS = ['fr', 'nl', 'de', 'en'] as const;
 export type UiLang = (typeof UI_LANGS)[number];
 type Four = readonly [fr: string, nl: string, de: string, en: string];
@@ -54,7 +56,7 @@ const S = {
   province: ['Province', 'Provincie', 'Provinz', 'Province'],
   region: ['Région', 'Gewest', 'Region', 'Region'],
   population: ['Population', 'Inwoners', 'Einwohner', 'Population'],
-  enterpriseNumber: ["Numéro d'entreprise (BCE)", 'Ondernemingsnummer (KBO)', 'Unternehmensnummer (ZDU)', 'Enterprise number (CBE)'],
+  enterpriseNumber: IDENTITY_WORDS.enterpriseNumber,
   website: ['Site web', 'Website', 'Website', 'Website'],
   phone: ['Téléphone', 'Telefoon', 'Telefon', 'Telephone'],
   staffHeading: ['Pour le personnel de la commune', 'Voor het personeel van de gemeente', 'Für das Personal der Gemeinde', "For the municipality's staff"],
