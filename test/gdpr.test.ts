@@ -137,7 +137,9 @@ for (const backend of backends()) {
 
       const next = await callAction(createProcessing, as('dpo'), { organization: '92094', name: 'Primes communales (nouveau logiciel)', datasets: [published.datasetId] });
       assert.equal(next.number, 2);
-      await assert.rejects(callAction(endProcessing, as('dpo'), { processing: p.id, endDate: '2024-02-30' }), (e: AppError) => e.code === 'validation_failed');
+      for (const endDate of ['2024-02-30', '2024-13-01', '2024-00-10']) {
+        await assert.rejects(callAction(endProcessing, as('dpo'), { processing: p.id, endDate }), (e: AppError) => e.code === 'validation_failed' && /YYYY-MM-DD/.test(e.message), endDate);
+      }
       await assert.rejects(callAction(endProcessing, as('dpo'), { processing: p.id, replacedBy: p.id }), (e: AppError) => e.code === 'validation_failed');
       const ended = await callAction(endProcessing, as('dpo'), { processing: p.id, endDate: '2024-12-31', replacedBy: next.id });
       assert.equal(ended.status, 'ended');

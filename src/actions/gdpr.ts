@@ -229,7 +229,12 @@ export const updateProcessing = defineAction({
 });
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isRealDate = (s: string) => ISO_DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+/** A real calendar day: "2024-02-30" and "2024-13-01" are refused (and never reach toISOString, which throws on them). */
+const isRealDate = (s: string) => {
+  if (!ISO_DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
 
 export const endProcessing = defineAction({
   name: 'processing.end',

@@ -8,6 +8,7 @@ import { exportCommand } from './export.ts';
 import { userCommand, tokenCommand } from './users.ts';
 import { jobsCommand, refreshCommand, rollbackCommand, workerCommand } from './jobs.ts';
 import { harvestCommand } from './harvest.ts';
+import { registerCommand } from './register.ts';
 
 const USAGE = `dataville — open data for Belgian communes
 
@@ -24,6 +25,9 @@ Usage:
                                                  harvest another portal; harvest list | show ID | run ID | runs ID | delete ID --confirm
   dataville audit FILE [--json]                  audit a file; stores nothing
   dataville export DATASET [--format csv|json|parquet|xlsx] [--version N]   write a download to stdout
+  dataville register list|show|propose|export|end ORGANIZATION …   the GDPR Art. 30 register of processing activities
+            list ORG [--json]; show ORG NUMBER|ID; propose ORG [--apply]; end ORG NUMBER|ID [--date YYYY-MM-DD] [--replaced-by N]
+            export ORG [--format xlsx|csv] [--lang fr|nl|de|en|fr-nl] [--delimiter ';'|','] [--out FILE|-]   (dataville register: all flags)
   dataville user add --email E --name N [--password P] [--org NIS --role admin|editor|dpo|viewer] [--superadmin]
   dataville token add --user EMAIL [--name NAME] create an API token
 
@@ -45,6 +49,7 @@ const commands: Record<string, CommandFn> = {
   refresh: refreshCommand,
   rollback: rollbackCommand,
   harvest: harvestCommand,
+  register: registerCommand,
 };
 
 /** Runs the CLI; exits with 0 on success, 2 for bad input, 3 for access, 1 otherwise. */
