@@ -11,7 +11,7 @@ import path from 'node:path';
 interface AutocannonResult { duration: number; errors: number; timeouts: number; statusCodeStats: Record<string, { count: number }> }
 interface AutocannonRequest { setupRequest?: (req: { path: string }) => { path: string } }
 type Autocannon = (opts: {
-  url: string; connections: number; duration: number; maxOverallRequests: number; timeout: number; overallRate?: number;
+  url: string; connections: number; duration: number; maxOverallRequests: number; timeout: number;
   requests: AutocannonRequest[];
 }) => Promise<AutocannonResult> & {
   on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
@@ -67,16 +67,11 @@ export async function getJson(base: string, p: string): Promise<any> {
   return JSON.parse(text);
 }
 
-/**
- * Hammers `pathOf(i)` (i counts requests, so each can differ) with `connections` keep-alive
- * connections, each sending its next request as soon as the last is answered (the server's
- * saturation), or — with `rate` — at most `rate` requests per second over all connections (the
- * latency at that load).
- */
-export async function measure(base: string, connections: number, pathOf: (i: number) => string, rate?: number): Promise<LoadResult> {
+/** Hammers `pathOf(i)` (i counts requests, so each can differ) with `connections` keep-alive connections. */
+export async function measure(base: string, connections: number, pathOf: (i: number) => string): Promise<LoadResult> {
   let i = 0;
   const run = autocannon({
-    url: base, connections, duration: MAX_SECONDS, maxOverallRequests: MAX_REQUESTS, timeout: 10, ...(rate ? { overallRate: rate } : {}),
+    url: base, connections, duration: MAX_SECONDS, maxOverallRequests: MAX_REQUESTS, timeout: 10,
     requests: [{ setupRequest: (req) => ({ ...req, path: pathOf(i++) }) }],
   });
   // autocannon's own histogram rounds to whole milliseconds; the response event has the exact time.

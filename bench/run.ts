@@ -149,16 +149,6 @@ async function apiBench(dataDir: string): Promise<void> {
         log(`   ${name} x${connections}: ${shown}`);
       }
     }
-    // With 16 connections kept busy, latency is bound by Little's law (16 / throughput: 32 ms at
-    // 500 req/s), whatever the server does. What a user feels at the target load is the latency
-    // when the target rate is offered: reported beside the saturation figures, not judged.
-    for (const [name, pathOf, rps] of cases) {
-      if (!rps) continue;
-      const r: LoadResult | undefined = await step(`${name} x16 at ${rps} req/s`, () => measure(base, 16, pathOf, rps));
-      const shown = r ? `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.errors ? `, ${r.errors}/${r.requests} errors` : ''}` : 'crashed';
-      apiRows.push([`${name}, 16 conns, ${rps} req/s offered: latency`, shown, r ? (r.errors ? 'errors' : 'report') : 'crashed']);
-      log(`   ${name} x16 at ${rps} req/s: ${shown}`);
-    }
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
