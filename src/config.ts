@@ -69,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
 }
 
+/** Where the HTTP adapter saves the files of requests before an action reads them. */
+export function uploadTmpDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'tmp', 'uploads');
+}
+
 function envNameOf(key: string): string {
   const names: Record<string, string> = {
     port: 'PORT', host: 'HOST', dataDir: 'DATAVILLE_DATA_DIR', databaseUrl: 'DATABASE_URL',

@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { uploadTmpDir } from '../src/config.ts';
 import iconv from 'iconv-lite';
 import { backends, openTestApp } from './helpers/backends.ts';
 import { publishSample } from './helpers/app.ts';
@@ -18,6 +20,15 @@ const anon = { kind: 'anonymous' } as const;
 
 function file(name: string, content: string | Buffer): { path: string; name: string } {
   const p = path.join(tempDir('dv-act-'), name);
+  fs.writeFileSync(p, content);
+  return { path: p, name };
+}
+
+/** A file as the HTTP adapter saves an upload: the only files users' actions may read. */
+function upload(app: App, name: string, content: string): { path: string; name: string } {
+  const dir = uploadTmpDir(app.config);
+  fs.mkdirSync(dir, { recursive: true });
+  const p = path.join(dir, `upload-${crypto.randomUUID()}`);
   fs.writeFileSync(p, content);
   return { path: p, name };
 }
@@ -119,7 +130,7 @@ for (const backend of backends()) {
       // An editor of Namur may not create a dataset for a commune that has no organization here yet.
       await assert.rejects(callAction(A.publishFile, asEditor, { organization: '21004', title: 'x', file: file('a.csv', 'a\n1\n2\n') }), (e: AppError) => e.code === 'forbidden');
       assert.deepEqual(await counts(app), before);
-      const out = await callAction(A.publishFile, asEditor, { organization: '92094', title: 'Registre interne', status: 'internal', file: file('a.csv', 'nom\nA\nB\n') });
+      const out = await callAction(A.publishFile, asEditor, { organization: '92094', title: 'Registre interne', status: 'internal', file: upload(app, 'a.csv', 'nom\nA\nB\n') });
       await assert.rejects(callAction(A.showDataset, app.ctx(anon), { dataset: out.dataset.id }), (e: AppError) => e.code === 'dataset_not_found');
       const seen = await callAction(A.showDataset, asViewer, { dataset: out.dataset.id });
       assert.equal(seen.status, 'internal');

@@ -115,4 +115,30 @@ describe('jobs, sources and history over HTTP and on the pages', () => {
     assert.equal(res.statusCode, 400, res.body);
     assert.match(res.json().error.message, /schedule needs a source Dataville can fetch again/);
   });
+
+  test("no one but the command line names a file on the server's disk: a JSON \"file\" is ignored, a user's path is refused", async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { callAction } = await import('../src/actions/registry.ts');
+    const { publishFile } = await import('../src/actions/versions.ts');
+    const { auditFile } = await import('../src/actions/audit.ts');
+    const { actorFromToken } = await import('../src/users/accounts.ts');
+    const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dataville-secret-')), 'secret.csv');
+    fs.writeFileSync(secret, 'password;hash\nadmin;x\n');
+    const before = (await server.inject({ url: '/api/datasets?organization=92094&limit=100' })).json().total;
+    for (const url of ['/api/publish', '/api/publish/jobs']) {
+      const res = await server.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: { organization: '92094', title: 'Secret', file: { path: secret, name: 'secret.csv' } } });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.json().error.message, /Give the data: upload a file, or give a url/);
+    }
+    assert.equal((await server.inject({ url: '/api/datasets?organization=92094&limit=100' })).json().total, before, 'nothing was published');
+    // The actions refuse it too, whatever adapter would pass it on.
+    const ctx = app.ctx(await actorFromToken(app.stores.meta, token, new Date()));
+    await assert.rejects(callAction(publishFile, ctx, { organization: '92094', title: 'Secret', file: { path: secret, name: 'secret.csv' } }), (e: { code: string; message: string }) => e.code === 'forbidden' && /sent as an upload/.test(e.message));
+    await assert.rejects(callAction(auditFile, app.ctx({ kind: 'anonymous' }), { file: { path: secret, name: 'secret.csv' } }), (e: { code: string }) => e.code === 'forbidden');
+    // The command line (the system actor) reads the operator's own files.
+    const report = await callAction(auditFile, app.ctx({ kind: 'system' }), { file: { path: secret, name: 'secret.csv' } });
+    assert.equal(report.rowCount, 1);
+  });
 });

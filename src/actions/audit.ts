@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineAction } from './registry.ts';
-import { ReadOptionsInput, SourceFileInput } from './versions.ts';
+import { assertReadableFile, ReadOptionsInput, SourceFileInput } from './versions.ts';
 import { analyseFile, formatOf } from '../ingest/pipeline.ts';
 import type { AuditReport } from '../quality/types.ts';
 
@@ -13,6 +13,7 @@ export const auditFile = defineAction({
   input: z.object({ file: SourceFileInput }).merge(ReadOptionsInput),
   async run(ctx, input, authz): Promise<AuditReport & { tables?: AuditReport[] }> {
     authz.allowAnyone();
+    assertReadableFile(ctx, input.file);
     formatOf(input.file.name);
     const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dataville-audit-'));
     try {

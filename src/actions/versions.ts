@@ -15,6 +15,7 @@ import { ensureServingFiles } from '../query/serving.ts';
 import { jobView } from '../jobs/store.ts';
 import { keepUpload, type IngestJobInput, type IngestResult, type IngestSource } from '../work/ingest.ts';
 import { validateSchedule } from '../work/schedule.ts';
+import { uploadTmpDir } from '../config.ts';
 import { assertSourcePathAllowed } from '../work/sources.ts';
 
 /**
@@ -22,6 +23,18 @@ import { assertSourcePathAllowed } from '../work/sources.ts';
  * upload it streamed to disk. It is never taken from a request body (no reading of server files).
  */
 export const SourceFileInput = z.object({ path: z.string().min(1), name: z.string().min(1).max(300) });
+
+/**
+ * A file given by its path is read from the server's disk. The command line (the system actor) may
+ * name any file; anyone else's file must be an upload the HTTP adapter saved in the uploads folder —
+ * otherwise an editor could publish the server's own files (the catalog, the pseudonymisation keys).
+ */
+export function assertReadableFile(ctx: Ctx, file: z.infer<typeof SourceFileInput>): void {
+  if (ctx.actor.kind === 'system') return;
+  if (path.dirname(path.resolve(file.path)) !== uploadTmpDir(ctx.config)) {
+    throw new AppError('forbidden', 'A file is sent as an upload (multipart field "file", or the raw body with its Content-Type), never named by a path on the server. Operators read server folders with sourcePath (DATAVILLE_SOURCE_PATHS).');
+  }
+}
 
 /** How to read sources that hold several tables. */
 export const ReadOptionsInput = z.object({
@@ -51,6 +64,7 @@ async function ingestSource(ctx: Ctx, input: z.infer<typeof SourceInput>): Promi
     if (input.file) throw new AppError('validation_failed', 'A schedule needs a source Dataville can fetch again: give a url (or a sourcePath), not an uploaded file.');
   }
   if (input.file) {
+    assertReadableFile(ctx, input.file);
     formatOf(input.file.name);
     return keepUpload(ctx, input.file);
   }

@@ -15,6 +15,7 @@ import { registerCkanRoutes } from './api/ckan.ts';
 import { registerDescribeRoutes } from './api/describe.ts';
 import { registerDcatRoutes } from './api/dcat.ts';
 import { saveUpload } from './upload.ts';
+import { uploadTmpDir } from '../config.ts';
 import { registerPages } from './pages/index.ts';
 import { errorPage } from './pages/error.ts';
 
@@ -41,7 +42,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   server.setNotFoundHandler((req, reply) => sendError(new AppError('not_found', `Nothing at ${req.method} ${req.url}. The API is described at /api/docs.`), req, reply));
 
-  const uploadDir = path.join(app.config.dataDir, 'tmp', 'uploads');
+  const uploadDir = uploadTmpDir(app.config);
   for (const route of apiRoutes) {
     server.route({
       method: route.method,

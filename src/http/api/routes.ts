@@ -39,7 +39,11 @@ function safeJson(s: string): unknown {
 
 /** The input of a route that ingests: an uploaded file with its form fields, or a JSON body (url, sourcePath). */
 function withSource(r: FastifyRequest, up?: { path: string; name: string; fields: Record<string, string> }) {
-  return up ? { ...formFields(up.fields), ...P(r), file: { path: up.path, name: up.name } } : { ...Q(r), ...B(r), ...P(r) };
+  if (up) return { ...formFields(up.fields), ...P(r), file: { path: up.path, name: up.name } };
+  // Only an upload makes a file: a "file" in a JSON body would name a path on the server.
+  const { file: _q, ...query } = Q(r) as Record<string, unknown>;
+  const { file: _b, ...body } = B(r) as Record<string, unknown>;
+  return { ...query, ...body, ...P(r) };
 }
 
 export const apiRoutes: ApiRoute[] = [
