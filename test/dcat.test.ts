@@ -426,7 +426,7 @@ function randomCatalog(seed: number): { organizations: OrganizationView[]; datas
     return {
       id: `org-${i}`, slug: `${c.name_fr.toLowerCase()}-${nis}`, nisCode: nis, name: { fr: c.name_fr, nl: c.name_nl, de: c.name_de },
       province: c.province || null, region: c.region, population: c.population,
-      enterpriseNumber: r() < 0.5 ? '0207362739' : null, email: r() < 0.5 ? `open+data${i}@commune.example` : null,
+      enterpriseNumber: r() < 0.5 ? '0207362739' : null, email: r() < 0.5 ? `open+data${i}@commune.example` : null, phone: null,
       homepage: r() < 0.5 ? pick(['https://www.commune.example/', 'https://commune.example/a b?x=<1>', 'not a url']) : null,
       createdAt: '2024-01-0' + (1 + i) + 'T00:00:00.000Z',
     };

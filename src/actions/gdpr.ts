@@ -20,6 +20,7 @@ import {
 import { processingRow, processingViewOf, processingViews, registerOf, setProcessingDatasets } from '../gdpr/store.ts';
 import { proposeFromInventory } from '../gdpr/propose.ts';
 import { REGISTER_FORMATS, writeRegisterFile } from '../gdpr/exports.ts';
+import { isIsoDate } from '../catalog/dates.ts';
 
 const REGISTER_ROLES: ['admin', 'dpo'] = ['admin', 'dpo'];
 
@@ -228,20 +229,12 @@ export const updateProcessing = defineAction({
   },
 });
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** A real calendar day: "2024-02-30" and "2024-13-01" are refused (and never reach toISOString, which throws on them). */
-const isRealDate = (s: string) => {
-  if (!ISO_DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
-
 export const endProcessing = defineAction({
   name: 'processing.end',
   summary: 'End a processing activity: it stays in the register with its end date (and the processing that replaces it, if any).',
   input: z.object({
     processing: z.string().min(1),
-    endDate: z.string().refine(isRealDate, 'use a date as YYYY-MM-DD').optional().describe('YYYY-MM-DD; today (Belgian time) when omitted'),
+    endDate: z.string().refine(isIsoDate, 'use a date as YYYY-MM-DD').optional().describe('YYYY-MM-DD; today (Belgian time) when omitted'),
     replacedBy: z.string().min(1).nullable().optional().describe('id of the processing of the same register that takes over'),
   }),
   async run(ctx, input, authz) {

@@ -3,13 +3,8 @@ import { sql } from 'kysely';
 import { parsePhoneNumber } from 'awesome-phonenumber';
 import { defineAction } from './registry.ts';
 import { AppError } from '../errors.ts';
-import { getOrganization, organizationView, type Organization } from '../catalog/organizations.ts';
+import { getOrganization, organizationView } from '../catalog/organizations.ts';
 import { foldText } from '../catalog/text.ts';
-
-/** The public view of an organization with its general phone number (the register's identification). */
-function withPhone(o: Organization) {
-  return { ...organizationView(o), phone: o.phone };
-}
 
 export const listOrganizations = defineAction({
   name: 'organization.list',
@@ -25,7 +20,7 @@ export const listOrganizations = defineAction({
     const matching = rows.filter((o) => words.every((w) => foldText(`${o.name_fr} ${o.name_nl} ${o.name_de} ${o.nis_code ?? ''}`).includes(w)));
     return {
       total: matching.length,
-      organizations: matching.slice(input.offset, input.offset + input.limit).map((o) => ({ ...withPhone(o), datasetCount: Number(o.dataset_count ?? 0) })),
+      organizations: matching.slice(input.offset, input.offset + input.limit).map((o) => ({ ...organizationView(o), datasetCount: Number(o.dataset_count ?? 0) })),
     };
   },
 });
@@ -36,7 +31,7 @@ export const showOrganization = defineAction({
   input: z.object({ organization: z.string().min(1) }),
   async run(ctx, input, authz) {
     authz.allowAnyone();
-    return withPhone(await getOrganization(ctx.stores.meta, input.organization));
+    return organizationView(await getOrganization(ctx.stores.meta, input.organization));
   },
 });
 
@@ -104,6 +99,6 @@ export const updateOrganization = defineAction({
       ...(input.email !== undefined && { email: input.email }),
       ...(input.phone !== undefined && { phone: input.phone }),
     }).where('id', '=', org.id).execute();
-    return withPhone(await getOrganization(db, org.id));
+    return organizationView(await getOrganization(db, org.id));
   },
 });

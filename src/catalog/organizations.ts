@@ -63,6 +63,8 @@ export function organizationView(o: Organization) {
     enterpriseNumber: o.enterprise_number,
     homepage: o.homepage,
     email: o.email,
+    /** The general phone number (E.164), as the register's identification gives it. */
+    phone: o.phone,
     createdAt: o.created_at,
   };
 }

@@ -17,6 +17,7 @@ import {
 } from '../gdpr/model.ts';
 import { AppError } from '../errors.ts';
 import { parseFlags } from './main.ts';
+import { isIsoDate } from '../catalog/dates.ts';
 
 const USAGES = {
   list: 'dataville register list ORGANIZATION [--status active|ended|all] [--json]',
@@ -67,13 +68,6 @@ interface Flags {
   'replaced-by'?: string;
 }
 
-/** A calendar date as YYYY-MM-DD that exists (checked here: 2024-13-01 must be a message, not a crash). */
-function isRealDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 const isSub = (s: string | undefined): s is Sub => !!s && Object.hasOwn(USAGES, s);
 
 /** A value of a closed list, or a bad_request naming the flag, the value and the allowed ones. */
@@ -109,7 +103,7 @@ export async function registerCommand(config: Config, args: string[]): Promise<n
   const format = oneOf('format', flags.format, REGISTER_FORMATS, sub);
   const lang = oneOf('lang', flags.lang, EXPORT_LANGS, sub);
   const delimiter = oneOf('delimiter', flags.delimiter, DELIMITERS, sub);
-  if (sub === 'end' && flags.date !== undefined && !isRealDate(flags.date)) {
+  if (sub === 'end' && flags.date !== undefined && !isIsoDate(flags.date)) {
     throw new AppError('bad_request', `--date "${flags.date}" is not a date; write it as YYYY-MM-DD (e.g. 2024-12-31), or leave it out for today.\nUsage: ${usage}`);
   }
   if (sub === 'export') {

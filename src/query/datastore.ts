@@ -12,6 +12,7 @@ import { indexHitsSql, rowTextSql, searchTerms, SqlParams, wordsMatchSql, type S
 
 export { DatastoreSearchInput, parseDatastoreSearchInput, ROWS_MAX, type DatastoreSearchParams } from './datastore-input.ts';
 import { parseDatastoreSearchInput, type DatastoreSearchParams, type FilterValue } from './datastore-input.ts';
+import { isIsoDate } from '../catalog/dates.ts';
 
 export interface DatastoreSource {
   parquetPath: string;
@@ -256,13 +257,6 @@ function typedValue(column: Column, value: Exclude<FilterValue, null>, params: S
     default:
       return params.add(typeof value === 'string' ? value : String(value));
   }
-}
-
-function isIsoDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 /** Equality, IN for a list, IS NULL for null: the semantics of CKAN's filters. */

@@ -5,9 +5,17 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import type { CsvDialect } from '../types.ts';
+import type { CsvDialect, PreparedTable } from '../types.ts';
 
 export const CANONICAL_DIALECT: CsvDialect = { delimiter: ',', quoteChar: '"', doubleQuote: true, lineTerminator: '\n', header: true };
+
+/** What every JSON reader returns alike: the canonical body, one header row, no title row, no footer. */
+export function canonicalTable(src: { report(): PreparedTable['encoding']; bytes: number }, utf8Path: string, header: string[]) {
+  return {
+    utf8Path, noFooter: true, encoding: src.report(), dialect: CANONICAL_DIALECT, header,
+    headerRowNumber: 0, firstDataRowNumber: 1, skipped: [], sourceBytes: src.bytes,
+  } satisfies Partial<PreparedTable>;
+}
 
 const FLUSH_CHARS = 1 << 20;
 const NEEDS_QUOTES = /[",\n\r]/;

@@ -17,7 +17,7 @@ import { AppError } from '../../errors.ts';
 import { fieldNamesFromLabels, uniqueName } from '../labels.ts';
 import { inBelgium, inLambert72Range, inWgs84Range, lambert72ToWgs84 } from '../spatial/crs.ts';
 import type { PreparedTable, SchemaField, SpatialInfo } from '../types.ts';
-import { BodyWriter, CANONICAL_DIALECT } from './body.ts';
+import { BodyWriter, canonicalTable } from './body.ts';
 import { ColumnTree, cellText } from './columns.ts';
 import { GeometryError, checkGeometry, geometryText, type Transform } from './geometry.ts';
 import { JsonSource, withFallback } from './source.ts';
@@ -217,15 +217,7 @@ export async function readGeoJson(sourcePath: string, workDir: string, opts: Rea
       }
     : undefined;
   return {
-    utf8Path,
-    noFooter: true,
-    encoding: src.report(),
-    dialect: CANONICAL_DIALECT,
-    header,
-    headerRowNumber: 0,
-    firstDataRowNumber: 1,
-    skipped: [],
-    sourceBytes: src.bytes,
+    ...canonicalTable(src, utf8Path, header),
     origin: { format: 'geojson' },
     fieldTypes,
     ...(spatial ? { spatial } : {}),

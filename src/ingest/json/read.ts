@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
 import type { PreparedTable } from '../types.ts';
-import { BodyWriter, CANONICAL_DIALECT } from './body.ts';
+import { BodyWriter, canonicalTable } from './body.ts';
 import { ColumnTree } from './columns.ts';
 import { readGeoJson } from './geojson.ts';
 import { JsonSource, withFallback, type Token } from './source.ts';
@@ -71,15 +71,7 @@ export async function readJson(sourcePath: string, workDir: string, opts: ReadJs
   else if (target === null && table.path.length > 0) notes.push(`The table is the array at "${formatPointer(table.path)}", the only array of objects near the top of the file.`);
   if (src.report().method === 'fallback') notes.push('The file is not UTF-8 and was read as Windows-1252 (Latin-1); JSON should be UTF-8: export it as UTF-8 if you can.');
   return {
-    utf8Path,
-    noFooter: true,
-    encoding: src.report(),
-    dialect: CANONICAL_DIALECT,
-    header,
-    headerRowNumber: 0,
-    firstDataRowNumber: 1,
-    skipped: [],
-    sourceBytes: src.bytes,
+    ...canonicalTable(src, utf8Path, header),
     origin: survey.mode === 'lines' ? { format: 'json' } : { format: 'json', pointer: formatPointer(table.path) },
     ...(notes.length ? { notes } : {}),
   };
